@@ -1,0 +1,177 @@
+"""The recipe for one article: model -> Pandoc -> pdfLaTeX -> checked, stamped PDF.
+
+Everything happens in a fresh scratch folder; the finished PDF is moved
+into place only when every step succeeded, so a failed build never leaves
+a partial file nor replaces the last good one.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import metadata
+from .errors import BuildFailed, InvalidOutput, LimitReached, Location
+from .model import LANGUAGES, Article
+from .paths import STYLES, TEMPLATES, BuildDirs
+from .runner import Budget
+from .tools import pandoc, pdflatex
+
+FIGURE_TYPES = {".png", ".jpg", ".jpeg", ".pdf"}
+
+
+@dataclass
+class Built:
+    """A finished article: where its PDF is, its pages, and what to look at."""
+
+    article: Article
+    pdf: Path
+    first_page: int
+    pages: int
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def last_page(self) -> int:
+        return self.first_page + self.pages - 1
+
+
+def build_article(article: Article, first_page: int, output: Path, dirs: BuildDirs) -> Built:
+    """Build article so that its first page is numbered first_page; write output."""
+    issue = article.issue
+    budget = Budget(issue.limits.seconds, issue.limits.memory_mb, issue.limits.output_mb)
+    dirs.work.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f"{article.slug}-", dir=dirs.work))
+    try:
+        source = _write_inputs(article, first_page, work)
+        warnings = pandoc.to_latex(
+            source, work / "article.tex", defaults=_defaults(article), metadata=work / "meta.json",
+            cwd=work, budget=budget, manuscript=article.path)
+        raw_pdf = _typeset(article, work / "article.tex", budget, dirs)
+        warnings += _overfull_warnings(article, work / "article.tex")
+        pages = _finish(article, raw_pdf, first_page, work / "final.pdf")
+        output.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(work / "final.pdf", output)
+        return Built(article, output, first_page, pages, warnings)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _defaults(article: Article) -> list[Path]:
+    layers = [TEMPLATES / "pandoc.yaml"]
+    if article.issue.allow_raw_latex:
+        layers.append(TEMPLATES / "raw-latex.yaml")
+    return layers
+
+
+def _write_inputs(article: Article, first_page: int, work: Path) -> Path:
+    """The body (padded so Pandoc's line numbers are the manuscript's), the
+    metadata Pandoc fills the template with, and the issue's figures."""
+    source = work / "article.md"
+    source.write_text("\n" * (article.body_line - 1) + article.body, encoding="utf-8")
+    (work / "meta.json").write_text(json.dumps(template_variables(article, first_page)),
+                                    encoding="utf-8")
+    _copy_figures(article.issue.folder, work)
+    return source
+
+
+def template_variables(article: Article, first_page: int) -> dict:
+    """Every value the template and the class receive, from the model alone."""
+    issue = article.issue
+    return {
+        "documentclass": issue.style,
+        "series": issue.series, "volume": str(issue.volume), "number": str(issue.number),
+        "date": issue.date_label, "firstpage": str(first_page),
+        "babel-language": LANGUAGES[article.language],
+        "title": article.title, "subtitle": article.subtitle,
+        "authors": [{"name": author.name, "bio": author.bio} for author in article.authors],
+    }
+
+
+def _copy_figures(folder: Path, work: Path) -> None:
+    """Copy the issue folder's image files (never links) so TeX reads only its own folder."""
+    for path in folder.rglob("*"):
+        if path.suffix.lower() in FIGURE_TYPES and path.is_file() and not path.is_symlink():
+            target = work / path.relative_to(folder)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+
+
+def _typeset(article: Article, tex: Path, budget: Budget, dirs: BuildDirs) -> Path:
+    style = STYLES / article.issue.style
+    fmt = pdflatex.format_for(style, article.issue.style, dirs.cache / "formats", budget)
+    try:
+        try:
+            return pdflatex.compile(tex, fmt=fmt, budget=budget)
+        except pdflatex.FormatStale:
+            fmt = pdflatex.format_for(style, article.issue.style, dirs.cache / "formats",
+                                      budget, rebuild=True)
+            return pdflatex.compile(tex, fmt=fmt, budget=budget)
+    except BuildFailed as error:
+        raise _located(error, article, tex, dirs) from None
+
+
+def _located(error: BuildFailed, article: Article, tex: Path, dirs: BuildDirs) -> BuildFailed:
+    """Point a TeX error at the manuscript line it came from; keep the log."""
+    kept = dirs.log(article.issue.slug, article.slug)
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    if error.log and error.log.exists():
+        shutil.copyfile(error.log, kept)
+    error.log = kept
+    line = manuscript_line(article, tex, getattr(error, "tex_line", None), error.message)
+    error.where = Location(article.path, line)
+    return error
+
+
+def manuscript_line(article: Article, tex: Path, tex_line: int | None, message: str) -> int | None:
+    """Best guess of the manuscript line that produced a TeX line or message."""
+    body_lines = article.body.split("\n")
+    char = re.search(r"Unicode character (.) \(U\+", message)
+    if char:
+        needles = [char.group(1)]
+    elif tex_line:
+        tex_text = tex.read_text(encoding="utf-8").split("\n")[tex_line - 1]
+        needles = sorted(re.findall(r"[^\W\d_]{4,}", re.sub(r"\\[a-zA-Z]+", " ", tex_text)),
+                         key=len, reverse=True)[:6]
+    else:
+        return None
+    best, best_hits = None, 0
+    for number, text in enumerate(body_lines):
+        hits = sum(needle in text for needle in needles)
+        if hits > best_hits:
+            best, best_hits = number + article.body_line, hits
+    return best
+
+
+def _overfull_warnings(article: Article, tex: Path) -> list[str]:
+    return [f"{Location(article.path, manuscript_line(article, tex, item.tex_line, ''))}: "
+            f"warning: a line runs {item.points:.1f} pt into the margin"
+            for item in pdflatex.overfull_lines(tex.with_suffix(".log"))]
+
+
+def _finish(article: Article, raw_pdf: Path, first_page: int, output: Path) -> int:
+    """Check the PDF TeX made, stamp its metadata, save to output; return its pages."""
+    import pikepdf
+
+    limits = article.issue.limits
+    try:
+        pdf = pikepdf.open(raw_pdf)
+    except pikepdf.PdfError as exc:
+        raise InvalidOutput(f"TeX wrote a PDF that cannot be read ({exc})",
+                            where=Location(article.path)) from None
+    with pdf:
+        pages = len(pdf.pages)
+        if pages == 0:
+            raise InvalidOutput("TeX wrote a PDF with no pages", where=Location(article.path),
+                                hint="check that the article has printable text")
+        if pages > limits.pages:
+            raise LimitReached(f"the article has {pages} pages; the limit is {limits.pages}",
+                               where=Location(article.path),
+                               hint="raise limits.pages in issue.yaml if that is right")
+        record = metadata.article_record(article, first_page, first_page + pages - 1)
+        metadata.apply(pdf, record)
+        pdf.save(output, deterministic_id=True)
+    return pages

@@ -1,0 +1,314 @@
+"""The one validated model of an issue and its articles.
+
+issue.yaml and each article's front matter are read once, checked here
+against a small declarative schema, and turned into frozen dataclasses.
+The Pandoc variables, the class keys, the footer, the contents page and
+the PDF metadata are all derived from these objects, never from the files.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import InputError
+from .sources import YamlData, load_yaml, read_text, split_front_matter
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July",
+          "August", "September", "October", "November", "December")
+# BCP 47 tag -> Babel language the house class loads.
+LANGUAGES = {"en": "british", "en-GB": "british", "en-US": "american"}
+
+
+# ------------------------------------------------------------------ schema
+@dataclass(frozen=True)
+class Text:
+    max_length: int = 300
+    pattern: str | None = None
+    example: str = ""
+
+    def check(self, value, say):
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            say(f"expected text, got {_kind(value)}")
+        value = str(value).strip()
+        if not value:
+            say("must not be empty")
+        if "\n" in value and self.max_length <= 300:
+            say("must be on one line")
+        if len(value) > self.max_length:
+            say(f"is {len(value)} characters long; at most {self.max_length} are allowed")
+        if self.pattern and not re.fullmatch(self.pattern, value):
+            say(f"'{value}' is not of the form {self.example}")
+        return value
+
+
+@dataclass(frozen=True)
+class Integer:
+    low: int
+    high: int
+
+    def check(self, value, say):
+        if isinstance(value, bool) or not isinstance(value, int):
+            say(f"expected a whole number from {self.low} to {self.high}, got {_kind(value)}")
+        if not self.low <= value <= self.high:
+            say(f"{value} is out of range; expected {self.low} to {self.high}")
+        return value
+
+
+@dataclass(frozen=True)
+class Boolean:
+    def check(self, value, say):
+        if not isinstance(value, bool):
+            say(f"expected true or false, got {_kind(value)}")
+        return value
+
+
+@dataclass(frozen=True)
+class Choice:
+    choices: tuple
+
+    def check(self, value, say):
+        if value not in self.choices:
+            say(f"'{value}' is not one of: {', '.join(map(str, self.choices))}")
+        return value
+
+
+@dataclass(frozen=True)
+class ListOf:
+    item: object
+    min_items: int = 0
+    max_items: int = 200
+
+    def check(self, value, say, data=None, keys=()):
+        if isinstance(value, str) and isinstance(self.item, Text):
+            value = [part.strip() for part in value.split(",") if part.strip()]
+        if not isinstance(value, list):
+            say(f"expected a list, got {_kind(value)}")
+        if not self.min_items <= len(value) <= self.max_items:
+            say(f"has {len(value)} entries; expected {self.min_items} to {self.max_items}")
+        return [_check_value(self.item, item, data, keys + (index,))
+                for index, item in enumerate(value)]
+
+
+@dataclass(frozen=True)
+class Record:
+    fields: dict            # name -> (rule, required, default)
+
+    def check(self, value, say, data=None, keys=()):
+        if not isinstance(value, dict):
+            say(f"expected 'key: value' fields, got {_kind(value)}")
+        for name in value:
+            if name not in self.fields:
+                close = difflib.get_close_matches(name, list(self.fields), n=1, cutoff=0.6)
+                _fail(data, keys + (name,), f"unknown key '{name}'",
+                      f"did you mean '{close[0]}'?" if close else
+                      f"known keys here: {', '.join(self.fields)}")
+        result = {}
+        for name, (rule, required, default) in self.fields.items():
+            if name in value and value[name] is not None:
+                result[name] = _check_value(rule, value[name], data, keys + (name,))
+            elif required:
+                _fail(data, keys, f"required key '{name}' is missing",
+                      f"add a line '{name}: ...'")
+            else:
+                result[name] = default() if callable(default) else default
+        return result
+
+
+def _kind(value) -> str:
+    names = {bool: "true/false", int: "a number", float: "a number", str: "text",
+             list: "a list", dict: "a set of fields", type(None): "nothing"}
+    return names.get(type(value), type(value).__name__)
+
+
+def _fail(data: YamlData, keys: tuple, message: str, hint: str = ""):
+    raise InputError(message, where=data.where(*keys), hint=hint)
+
+
+def _check_value(rule, value, data: YamlData, keys: tuple):
+    field_name = ".".join(str(k) for k in keys)
+
+    def say(problem):
+        _fail(data, keys, f"'{field_name}' {problem}", getattr(rule, "example", "") and
+              f"for example: {field_name.rsplit('.', 1)[-1]}: {rule.example}")
+    if isinstance(rule, (ListOf, Record)):
+        return rule.check(value, say, data, keys)
+    return rule.check(value, say)
+
+
+def _required(rule):
+    return (rule, True, None)
+
+
+def _optional(rule, default=None):
+    return (rule, False, default)
+
+
+AUTHOR = Record({
+    "name": _required(Text(120)),
+    "bio": _required(Text(600)),
+    "affiliation": _optional(Text(300)),
+    "orcid": _optional(Text(pattern=r"\d{4}-\d{4}-\d{4}-\d{3}[\dX]", example="0000-0002-1825-0097")),
+    "email": _optional(Text(pattern=r"[^@\s]+@[^@\s]+\.[^@\s]+", example="name@example.org")),
+})
+DOI = Text(pattern=r"10\.\d{4,9}/\S+", example="10.1234/spotlight.2022.06.1")
+ARTICLE = Record({
+    "title": _required(Text(300)),
+    "subtitle": _optional(Text(300)),
+    "authors": _required(ListOf(AUTHOR, min_items=1, max_items=12)),
+    "keywords": _optional(ListOf(Text(80), max_items=30), list),
+    "language": _optional(Choice(tuple(LANGUAGES))),
+    "doi": _optional(DOI),
+})
+EDITORIAL = Record({
+    "patron": _optional(Text(200)),
+    "editor": _optional(Text(200)),
+    "board": _optional(ListOf(Text(200), max_items=40), list),
+    "disclaimer": _optional(Text(2000)),
+    "copyright": _optional(Text(300)),
+})
+LIMITS = Record({
+    "seconds": _optional(Integer(5, 3600), 120),
+    "memory_mb": _optional(Integer(256, 16384), 2048),
+    "output_mb": _optional(Integer(1, 2048), 200),
+    "pages": _optional(Integer(1, 2000), 300),
+})
+ISSUE = Record({
+    "series": _required(Text(200)),
+    "volume": _required(Integer(1, 999)),
+    "number": _required(Integer(1, 99)),
+    "month": _required(Integer(1, 12)),
+    "year": _required(Integer(1900, 2200)),
+    "publisher": _required(Text(300)),
+    "issn": _optional(Text(pattern=r"\d{4}-\d{3}[\dX]", example="1234-5679")),
+    "doi": _optional(DOI),
+    "first_page": _optional(Integer(1, 99999), 1),
+    "language": _optional(Choice(tuple(LANGUAGES)), "en"),
+    "rights": _optional(Text(500)),
+    "style": _optional(Text(60, pattern=r"[a-z][a-z0-9-]*", example="spotlight"), "spotlight"),
+    "allow_raw_latex": _optional(Boolean(), False),
+    "cover": _optional(Boolean(), False),
+    "articles": _required(ListOf(Text(200), min_items=1, max_items=100)),
+    "editorial": _optional(EDITORIAL, dict),
+    "limits": _optional(LIMITS, dict),
+})
+
+
+# ------------------------------------------------------------------- model
+@dataclass(frozen=True)
+class Author:
+    name: str
+    bio: str
+    affiliation: str | None = None
+    orcid: str | None = None
+    email: str | None = None
+
+
+@dataclass(frozen=True)
+class Limits:
+    seconds: int = 120
+    memory_mb: int = 2048
+    output_mb: int = 200
+    pages: int = 300
+
+
+@dataclass(frozen=True)
+class Issue:
+    folder: Path
+    series: str
+    volume: int
+    number: int
+    month: int
+    year: int
+    publisher: str
+    articles: tuple[Path, ...]
+    issn: str | None = None
+    doi: str | None = None
+    first_page: int = 1
+    language: str = "en"
+    rights: str | None = None
+    style: str = "spotlight"
+    allow_raw_latex: bool = False
+    cover: bool = False
+    editorial: dict = field(default_factory=dict)
+    limits: Limits = Limits()
+
+    @property
+    def date_label(self) -> str:
+        """'June 2022', as the footer prints it."""
+        return f"{MONTHS[self.month - 1]} {self.year}"
+
+    @property
+    def date_iso(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+    @property
+    def rights_text(self) -> str:
+        return self.rights or f"© {self.year} {self.publisher}. All rights reserved."
+
+    @property
+    def slug(self) -> str:
+        return self.folder.name
+
+
+@dataclass(frozen=True)
+class Article:
+    path: Path
+    issue: Issue
+    title: str
+    authors: tuple[Author, ...]
+    body: str
+    body_line: int
+    subtitle: str | None = None
+    keywords: tuple[str, ...] = ()
+    language: str = "en"
+    doi: str | None = None
+
+    @property
+    def slug(self) -> str:
+        return self.path.stem
+
+    def citation(self, first_page: int, last_page: int) -> str:
+        """One line that says where the article was published."""
+        issue = self.issue
+        pages = f"pp. {first_page}-{last_page}" if last_page > first_page else f"p. {first_page}"
+        return (f"{issue.series}, Vol.{issue.volume}, No.{issue.number}, "
+                f"{issue.date_label}, {pages}")
+
+
+def load_issue(folder: Path) -> Issue:
+    """Read and validate <folder>/issue.yaml."""
+    path = folder / "issue.yaml"
+    data = load_yaml(read_text(path), path)
+    values = ISSUE.check(data.value, _say_top(data), data)
+    articles = tuple(_article_path(folder, name, data, index)
+                     for index, name in enumerate(values.pop("articles")))
+    values["limits"] = Limits(**values["limits"])
+    return Issue(folder=folder, articles=articles, **values)
+
+
+def _article_path(folder: Path, name: str, data: YamlData, index: int) -> Path:
+    if Path(name).name != name or not name.endswith(".md"):
+        _fail(data, ("articles", index), f"'{name}' is not the name of a .md file in this folder",
+              "list each article by its file name, e.g. 'kabul-river.md'")
+    return folder / name
+
+
+def _say_top(data: YamlData):
+    def say(problem):
+        _fail(data, (), problem)
+    return say
+
+
+def load_article(path: Path, issue: Issue) -> Article:
+    """Read and validate one manuscript against its issue."""
+    manuscript = split_front_matter(path, read_text(path))
+    data = load_yaml(manuscript.front_matter, path, first_line=2)
+    values = ARTICLE.check(data.value, _say_top(data), data)
+    return Article(
+        path=path, issue=issue, body=manuscript.body, body_line=manuscript.body_line,
+        title=values["title"], subtitle=values["subtitle"],
+        authors=tuple(Author(**author) for author in values["authors"]),
+        keywords=tuple(values["keywords"]), language=values["language"] or issue.language,
+        doi=values["doi"])

@@ -1,0 +1,163 @@
+"""Reading input files: text decoding, front matter, and YAML with positions.
+
+Nothing here knows what the fields mean (that is model.py); this module
+only guarantees that what it returns came from a well-formed UTF-8 file
+and strict, plain YAML, and remembers where each value stood.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .errors import InputError, Location
+
+_BAD_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_PLAIN_TAGS = {f"tag:yaml.org,2002:{name}" for name in
+               ("str", "int", "float", "bool", "null", "seq", "map")}
+
+
+def read_text(path: Path) -> str:
+    """The file as text: UTF-8 (a BOM is dropped), LF line ends, no control characters."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError("file not found", where=Location(path),
+                         hint="check the path, or the file name listed in issue.yaml") from None
+    except OSError as exc:
+        raise InputError(f"cannot read the file ({exc.strerror})", where=Location(path)) from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError("the file is UTF-16, not UTF-8", where=Location(path, 1),
+                         hint="save it again as UTF-8 (in most editors: Save As, Encoding: UTF-8)")
+    data = data.removeprefix(b"\xef\xbb\xbf")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise InputError(f"byte 0x{data[exc.start]:02x} is not UTF-8 text",
+                         where=Location(path, line, column),
+                         hint="save the file as UTF-8 (it is probably Latin-1 or Windows-1252)") from None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    bad = _BAD_CONTROL.search(text)
+    if bad:
+        raise InputError(f"control character U+{ord(bad.group()):04X} in the text",
+                         where=_location_of(path, text, bad.start()),
+                         hint="delete it; it is invisible in most editors and prints nothing")
+    return text
+
+
+def _location_of(path: Path, text: str, offset: int) -> Location:
+    line = text.count("\n", 0, offset) + 1
+    return Location(path, line, offset - (text.rfind("\n", 0, offset) + 1) + 1)
+
+
+@dataclass
+class Manuscript:
+    """A Markdown file split into its front matter and its body."""
+
+    path: Path
+    front_matter: str
+    body: str
+    body_line: int  # line of the file on which the body starts
+
+
+def split_front_matter(path: Path, text: str) -> Manuscript:
+    """Split '---' YAML '---' (or '...') from the Markdown body that follows."""
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        raise InputError("the file does not start with front matter", where=Location(path, 1),
+                         hint="begin the file with a line '---', the article's fields "
+                              "(title, authors...), and another line '---'")
+    for number, line in enumerate(lines[1:], start=2):
+        if line.rstrip() in ("---", "..."):
+            body = "\n".join(lines[number:])
+            if not body.strip():
+                raise InputError("the article has no text after its front matter",
+                                 where=Location(path, number),
+                                 hint="write the article below the closing '---'")
+            return Manuscript(path, "\n".join(lines[1:number - 1]), body, number + 1)
+    raise InputError("the front matter opened on line 1 is never closed", where=Location(path, 1),
+                     hint="add a line '---' after the last field, before the article's text")
+
+
+@dataclass
+class YamlData:
+    """Plain values from a YAML mapping plus the position of each, by key path."""
+
+    value: dict
+    path: Path
+    positions: dict[tuple, tuple[int, int]] = field(default_factory=dict)
+
+    def where(self, *keys) -> Location:
+        """The location of a value (or of the nearest enclosing one)."""
+        while keys and keys not in self.positions:
+            keys = keys[:-1]
+        line, column = self.positions.get(keys, (None, None))
+        return Location(self.path, line, column)
+
+
+def load_yaml(text: str, path: Path, first_line: int = 1) -> YamlData:
+    """Parse strict YAML: one mapping, no duplicate keys, anchors, aliases or tags."""
+    loader = yaml.SafeLoader(text)
+    try:
+        _reject_anchors(text, path, first_line)
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = Location(path, mark.line + first_line, mark.column + 1) if mark else Location(path)
+        raise InputError(f"invalid YAML: {exc.problem or exc.context}", where=where,
+                         hint="check indentation, colons after keys, and quote values "
+                              "that contain ': ' or start with a special character") from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"invalid YAML: {exc}", where=Location(path, first_line)) from None
+    finally:
+        loader.dispose()
+    data = YamlData({}, path)
+    if node is None:
+        return data
+    if not isinstance(node, yaml.MappingNode):
+        raise InputError("expected 'key: value' lines", where=_node_location(node, path, first_line),
+                         hint="write one field per line, as 'title: My title'")
+    data.value = _plain(node, (), data, loader, first_line)
+    return data
+
+
+def _reject_anchors(text: str, path: Path, first_line: int) -> None:
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            mark = event.start_mark
+            raise InputError("YAML anchors and aliases (&name, *name) are not allowed",
+                             where=Location(path, mark.line + first_line, mark.column + 1),
+                             hint="write the value out in full")
+
+
+def _node_location(node, path: Path, first_line: int) -> Location:
+    return Location(path, node.start_mark.line + first_line, node.start_mark.column + 1)
+
+
+def _plain(node, keys: tuple, data: YamlData, loader, first_line: int):
+    data.positions[keys] = (node.start_mark.line + first_line, node.start_mark.column + 1)
+    if node.tag not in _PLAIN_TAGS:
+        raise InputError(f"YAML tag '{node.tag}' is not allowed",
+                         where=_node_location(node, data.path, first_line),
+                         hint="remove the '!' tag and write a plain value")
+    if isinstance(node, yaml.MappingNode):
+        result = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node)
+            if not isinstance(key, str):
+                raise InputError(f"key {key!r} is not a name",
+                                 where=_node_location(key_node, data.path, first_line))
+            if key in result:
+                raise InputError(f"key '{key}' appears twice",
+                                 where=_node_location(key_node, data.path, first_line),
+                                 hint="keep one of the two; YAML would silently use the last")
+            result[key] = _plain(value_node, keys + (key,), data, loader, first_line)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_plain(item, keys + (index,), data, loader, first_line)
+                for index, item in enumerate(node.value)]
+    return loader.construct_object(node)

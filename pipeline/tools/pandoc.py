@@ -1,0 +1,72 @@
+"""Pandoc, as shipped by pypandoc-binary: Markdown to LaTeX with our defaults."""
+from __future__ import annotations
+
+import importlib.util
+import re
+import shutil
+from functools import cache
+from pathlib import Path
+
+from ..errors import BuildFailed, Location, ToolMissing
+from ..runner import Budget, run
+
+
+@cache
+def pandoc_path() -> str:
+    """The pinned binary inside pypandoc-binary (found without importing
+    pypandoc, which pulls in urllib and costs 0.13 s), else one on PATH."""
+    spec = importlib.util.find_spec("pypandoc")
+    if spec and spec.submodule_search_locations:
+        for folder in spec.submodule_search_locations:
+            candidate = Path(folder) / "files" / "pandoc"
+            if candidate.is_file():
+                return str(candidate)
+    found = shutil.which("pandoc")
+    if not found:
+        raise ToolMissing("Pandoc is not installed",
+                          hint="run 'make setup', which installs pypandoc-binary into .venv")
+    return found
+
+
+def version() -> str:
+    return run([pandoc_path(), "--version"], cwd=Path("."), budget=Budget(seconds=20)).stdout.split("\n")[0]
+
+
+def to_latex(source: Path, output: Path, *, defaults: list[Path], metadata: Path,
+             cwd: Path, budget: Budget, manuscript: Path) -> list[str]:
+    """Convert source to LaTeX; return Pandoc's warnings. `manuscript` names
+    the author's file in messages (source holds its body, line for line)."""
+    argv = [pandoc_path(), "+RTS", f"-M{budget.memory_mb or 2048}m", "-RTS"]
+    for layer in defaults:
+        argv += ["--defaults", str(layer)]
+    argv += ["--metadata-file", str(metadata), "--output", str(output), str(source)]
+    result = run(argv, cwd=cwd, budget=Budget(budget.seconds, None, budget.output_mb),
+                 what="Pandoc")
+    if result.returncode != 0:
+        raise _error(result.stderr, manuscript, source)
+    return [line for line in result.stderr.splitlines() if line.startswith("[WARNING]")]
+
+
+def _error(stderr: str, manuscript: Path, source: Path) -> BuildFailed:
+    lines = [line.strip() for line in stderr.strip().splitlines() if line.strip()]
+    message = lines[-1] if lines else "Pandoc failed without a message"
+    # A filter's error() arrives as '/path/filter.lua:12: message'.
+    message = re.sub(r"^\S+\.lua:\d+:\s*", "", message)
+    line = _line_of_quote(message, source)
+    position = re.search(r"line (\d+)(?:,? column (\d+))?", stderr)
+    if line is None and position:
+        line = int(position.group(1))
+    return BuildFailed(message, where=Location(manuscript, line),
+                       hint="correct the manuscript at that place and build again")
+
+
+def _line_of_quote(message: str, source: Path) -> int | None:
+    """The line of source holding the first "quoted" part of a message."""
+    quoted = re.search(r'"([^"]{3,})"', message)
+    if not quoted:
+        return None
+    needle = quoted.group(1)[:40]
+    for number, text in enumerate(source.read_text(encoding="utf-8").splitlines(), start=1):
+        if needle in text:
+            return number
+    return None
