@@ -38,13 +38,31 @@ class Record:
         return f"{self.first_page}-{self.last_page}"
 
 
+def record_title(article: Article) -> str:
+    """The article's title as plain text, with its subtitle if it has one."""
+    return plain(article.title) + (f": {plain(article.subtitle)}" if article.subtitle else "")
+
+
 def article_record(article: Article, first_page: int, last_page: int) -> Record:
     return Record(
-        title=plain(article.title) + (f": {plain(article.subtitle)}" if article.subtitle else ""),
+        title=record_title(article),
         creators=tuple(plain(author.name) for author in article.authors),
         description=article.citation(first_page, last_page),
         keywords=article.keywords, language=article.language, issue=article.issue,
         first_page=first_page, last_page=last_page, doi=article.doi)
+
+
+def issue_record(issue: Issue, built) -> Record:
+    """The whole issue: every author in order of appearance, every keyword."""
+    creators = dict.fromkeys(plain(a.name) for b in built for a in b.article.authors)
+    keywords = dict.fromkeys(k for b in built for k in b.article.keywords)
+    first, last = built[0].first_page, built[-1].last_page
+    return Record(
+        title=f"{issue.series}, Vol.{issue.volume}, No.{issue.number}, {issue.date_label}",
+        creators=tuple(creators), keywords=tuple(keywords), language=issue.language,
+        description=f"{issue.series}, Vol.{issue.volume}, No.{issue.number}, "
+                    f"{issue.date_label}, pp. {first}-{last}",
+        issue=issue, first_page=first, last_page=last, doi=issue.doi)
 
 
 def plain(markdown: str) -> str:

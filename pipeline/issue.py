@@ -1,0 +1,237 @@
+"""The recipe for a whole issue: articles in parallel, continuous pages,
+contents and cover, the issue PDF, and a check of everything made.
+
+Incremental: each article's PDF is reused while the content key of its
+inputs and its first page are unchanged (state.json beside the outputs).
+Page counts do not depend on the first page, so articles build in parallel
+with the first page predicted from the last build; the few whose
+prediction was wrong are built once more.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__
+from .article import Built, build_article
+from .errors import InputError, Location, PipelineError
+from .model import Article, Issue, load_article, load_issue
+from .paths import ROOT, STYLES, TEMPLATES, BuildDirs
+
+
+@dataclass
+class IssueResult:
+    issue: Issue
+    built: list[Built] = field(default_factory=list)
+    failures: list[tuple[Article, PipelineError]] = field(default_factory=list)
+    rebuilt: list[str] = field(default_factory=list)
+    issue_pdf: Path | None = None
+
+    @property
+    def warnings(self) -> list[str]:
+        return [w for b in self.built for w in b.warnings]
+
+
+def load(folder: Path) -> tuple[Issue, list[Article]]:
+    """Issue and articles, all validated, before anything is built."""
+    issue = load_issue(folder)
+    seen: dict[str, Path] = {}
+    for path in issue.articles:
+        if path.stem in seen:
+            what = "twice" if seen[path.stem] == path else f"with the same slug as {seen[path.stem].name}"
+            raise InputError(f"'{path.name}' is listed {what}", where=Location(folder / "issue.yaml"),
+                             hint="each article appears once in 'articles'")
+        seen[path.stem] = path
+    return issue, [load_article(path, issue) for path in issue.articles]
+
+
+# ------------------------------------------------------------- content keys
+def _tree_digest(*folders: Path) -> str:
+    digest = hashlib.sha256(__version__.encode())
+    for folder in folders:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def content_key(article: Article, shared: str) -> str:
+    """What an article's pages depend on, except its first page."""
+    digest = hashlib.sha256(shared.encode())
+    digest.update(article.path.read_bytes())
+    digest.update((article.issue.folder / "issue.yaml").read_bytes())
+    for path in sorted(article.issue.folder.rglob("*")):
+        if path.suffix.lower() in {".png", ".jpg", ".jpeg", ".pdf"} and path.is_file():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+class State:
+    """build/<issue>/state.json: what each output was built from."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        try:
+            self.data = json.loads(path.read_text())
+        except (OSError, ValueError):
+            self.data = {}
+        self.data.setdefault("articles", {})
+        self.data.setdefault("pages", {})
+        self._lock = threading.Lock()
+
+    def article(self, slug: str) -> dict:
+        return self.data["articles"].get(slug, {})
+
+    def pages_of(self, key: str) -> int | None:
+        return self.data["pages"].get(key)
+
+    def record(self, slug: str, key: str, built: Built) -> None:
+        with self._lock:
+            self.data["articles"][slug] = {"key": key, "first_page": built.first_page,
+                                           "pages": built.pages, "warnings": built.warnings}
+            self.data["pages"][key] = built.pages
+
+    def save(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.path.with_suffix(".tmp")
+        temporary.write_text(json.dumps(self.data, indent=1, sort_keys=True))
+        os.replace(temporary, self.path)
+
+
+# ---------------------------------------------------------------- building
+def build_issue(folder: Path, dirs: BuildDirs, *, jobs: int,
+                only: set[str] | None = None) -> IssueResult:
+    """Build an issue's offprints and, unless only some articles were asked
+    for, its issue PDF; check everything made before it replaces anything."""
+    from . import check, compose
+
+    issue, articles = load(folder)
+    if only and not only & {a.slug for a in articles}:
+        raise InputError(f"{', '.join(only)} is not listed in issue.yaml",
+                         where=Location(folder / "issue.yaml"),
+                         hint="add the file to 'articles' in issue.yaml")
+    progress = Progress()
+    result = build_articles(issue, articles, dirs, jobs=jobs, progress=progress, only=only)
+    progress.close()
+    if result.failures or only:
+        return result
+    state = State(dirs.issue(issue.slug) / "state.json")
+    issue_key = hashlib.sha256(json.dumps(
+        [state.article(a.slug) for a in articles], sort_keys=True).encode()).hexdigest()
+    output = dirs.issue_pdf(issue.slug)
+    if state.data.get("issue_key") == issue_key and output.exists() and not result.rebuilt:
+        return result
+    temporary = output.with_name(".issue.pdf.tmp")
+    try:
+        compose.assemble(issue, result.built, dirs, temporary)
+        check.check_issue(issue, result.built, temporary)
+        os.replace(temporary, output)
+    finally:
+        temporary.unlink(missing_ok=True)
+    state.data["issue_key"] = issue_key
+    state.save()
+    result.issue_pdf = output
+    return result
+
+
+def build_articles(issue: Issue, articles: list[Article], dirs: BuildDirs, *, jobs: int,
+                   progress=None, only: set[str] | None = None) -> IssueResult:
+    """Build (or reuse) every article with its issue page numbers."""
+    state = State(dirs.issue(issue.slug) / "state.json")
+    shared = _tree_digest(TEMPLATES, STYLES / issue.style, ROOT / "pipeline")
+    keys = {a.slug: content_key(a, shared) for a in articles}
+    result = IssueResult(issue)
+    progress = progress or Progress()
+
+    def predicted_first_pages() -> dict[str, int]:
+        page, firsts = issue.first_page, {}
+        for a in articles:
+            firsts[a.slug] = page
+            page += state.pages_of(keys[a.slug]) or state.article(a.slug).get("pages", 1)
+        return firsts
+
+    def up_to_date(a: Article, first: int) -> bool:
+        old = state.article(a.slug)
+        return (old.get("key") == keys[a.slug] and old.get("first_page") == first
+                and dirs.article_pdf(issue.slug, a.slug).exists())
+
+    def build(a: Article, first: int):
+        progress.start(a.slug)
+        try:
+            built = build_article(a, first, dirs.article_pdf(issue.slug, a.slug), dirs)
+        except PipelineError as error:
+            progress.done(a.slug, failed=True)
+            return a, error
+        state.record(a.slug, keys[a.slug], built)
+        result.rebuilt.append(a.slug)
+        progress.done(a.slug)
+        return a, built
+
+    for _round in range(3):  # one fix-up round suffices; a third means a page count flip-flops
+        firsts = predicted_first_pages()
+        todo = [a for a in articles if (only is None or _needed(a, articles, only))
+                and not up_to_date(a, firsts[a.slug])]
+        if not todo:
+            break
+        progress.plan(len(todo))
+        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            outcomes = list(pool.map(lambda a: build(a, firsts[a.slug]), todo))
+        state.save()
+        failed = [(a, o) for a, o in outcomes if isinstance(o, PipelineError)]
+        if failed:
+            result.failures = failed
+            break
+    firsts = predicted_first_pages()
+    for a in articles:
+        old = state.article(a.slug)
+        if old and (only is None or _needed(a, articles, only)) and up_to_date(a, firsts[a.slug]):
+            result.built.append(Built(a, dirs.article_pdf(issue.slug, a.slug), old["first_page"],
+                                      old["pages"], list(old.get("warnings", []))))
+    return result
+
+
+def _needed(article: Article, articles: list[Article], only: set[str]) -> bool:
+    """An article is needed for `only` if it is one of them or comes before one."""
+    last = max(i for i, a in enumerate(articles) if a.slug in only)
+    return articles.index(article) <= last
+
+
+class Progress:
+    """Which article is at which stage: a live line on a terminal, log lines otherwise."""
+
+    def __init__(self, stream=sys.stderr):
+        self.total, self.finished, self.running = 0, 0, set()
+        self.stream, self.live = stream, stream.isatty()
+        self._lock = threading.Lock()
+
+    def plan(self, count: int) -> None:
+        self.total += count
+
+    def start(self, slug: str) -> None:
+        with self._lock:
+            self.running.add(slug)
+            self._show(f"building {slug}")
+
+    def done(self, slug: str, failed: bool = False) -> None:
+        with self._lock:
+            self.running.discard(slug)
+            self.finished += 1
+            self._show(f"{'FAILED' if failed else 'built'} {slug}")
+
+    def _show(self, event: str) -> None:
+        if self.live:
+            running = ", ".join(sorted(self.running)) or "-"
+            self.stream.write(f"\r\033[K[{self.finished}/{self.total}] running: {running}")
+            self.stream.flush()
+        else:
+            self.stream.write(f"[{self.finished}/{self.total}] {event}\n")
+
+    def close(self) -> None:
+        if self.live:
+            self.stream.write("\r\033[K")

@@ -1,0 +1,46 @@
+"""Poppler's command-line tools: the text layer, the fonts, page images."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import InvalidOutput, Location
+from ..runner import Budget, run
+
+_BUDGET = Budget(seconds=60, memory_mb=1024)
+
+
+def _run(argv: list[str], pdf: Path) -> str:
+    result = run(argv, cwd=pdf.parent, budget=_BUDGET)
+    if result.returncode != 0:
+        raise InvalidOutput(f"{argv[0]} cannot read the PDF: {result.stderr.strip()}",
+                            where=Location(pdf))
+    return result.stdout
+
+
+def page_texts(pdf: Path) -> list[str]:
+    """The text of each page, laid out as printed (pdftotext -layout)."""
+    text = _run(["pdftotext", "-layout", "-enc", "UTF-8", str(pdf), "-"], pdf)
+    return text.split("\f")[:-1]
+
+
+def fonts(pdf: Path) -> list[dict]:
+    """pdffonts' table: name, type and whether each font is embedded."""
+    rows = _run(["pdffonts", str(pdf)], pdf).splitlines()[2:]
+    table = []
+    for row in rows:
+        parts = row.split()
+        # name type... encoding emb sub uni object-id generation
+        table.append({"name": parts[0], "embedded": parts[-5] == "yes", "type": " ".join(parts[1:-6])})
+    return table
+
+
+def render(pdf: Path, prefix: Path, dpi: int = 60, first: int | None = None,
+           last: int | None = None) -> list[Path]:
+    """PNG images of pages (for looking at proofs)."""
+    argv = ["pdftoppm", "-png", "-r", str(dpi)]
+    if first:
+        argv += ["-f", str(first)]
+    if last:
+        argv += ["-l", str(last)]
+    _run(argv + [str(pdf), str(prefix)], pdf)
+    return sorted(prefix.parent.glob(prefix.name + "-*.png"))

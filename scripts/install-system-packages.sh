@@ -1,0 +1,23 @@
+#!/bin/sh
+# Debian packages the pipeline needs: TeX Live (no texlive-full, no
+# texlive-fonts-extra), TeX Gyre fonts, poppler and bubblewrap.
+# As root they are installed; otherwise the exact command is printed.
+set -eu
+PACKAGES="texlive-latex-base texlive-latex-recommended texlive-latex-extra
+texlive-plain-generic texlive-fonts-recommended texlive-lang-english tex-gyre lmodern
+poppler-utils bubblewrap"
+missing=""
+for package in $PACKAGES; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" \
+        || missing="$missing $package"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" = 0 ]; then
+    echo "installing Debian packages:$missing"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing
+else
+    echo "missing Debian packages; run as root:" >&2
+    echo "  sudo apt-get update && sudo apt-get install -y --no-install-recommends$missing" >&2
+    exit 1
+fi
