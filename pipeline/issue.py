@@ -109,8 +109,6 @@ def build_issue(folder: Path, dirs: BuildDirs, *, jobs: int,
                 only: set[str] | None = None) -> IssueResult:
     """Build an issue's offprints and, unless only some articles were asked
     for, its issue PDF; check everything made before it replaces anything."""
-    from . import check, compose
-
     issue, articles = load(folder)
     if only and not only & {a.slug for a in articles}:
         raise InputError(f"{', '.join(only)} is not listed in issue.yaml",
@@ -121,6 +119,7 @@ def build_issue(folder: Path, dirs: BuildDirs, *, jobs: int,
     progress.close()
     if result.failures or only:
         return result
+    from . import check, compose  # PyLaTeX and poppler: only for the issue PDF
     state = State(dirs.issue(issue.slug) / "state.json")
     issue_key = hashlib.sha256(json.dumps(
         [state.article(a.slug) for a in articles], sort_keys=True).encode()).hexdigest()

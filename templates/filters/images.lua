@@ -3,7 +3,7 @@
 -- build here, with the image named, instead of reaching TeX.
 local allowed = { png = true, jpg = true, jpeg = true, pdf = true }
 
-function Image(img)
+local function Image(img)
   local src = img.src
   local problem
   if src:match('^%a[%w+.-]*:') then
@@ -19,3 +19,5 @@ function Image(img)
     error('image "' .. src .. '" ' .. problem)
   end
 end
+
+return { { Image = Image } }

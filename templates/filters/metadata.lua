@@ -7,7 +7,7 @@ local function inline(value)
   return value
 end
 
-function Meta(meta)
+local function Meta(meta)
   meta.title = inline(meta.title)
   if meta.subtitle then meta.subtitle = inline(meta.subtitle) end
   for _, author in ipairs(meta.authors or {}) do
@@ -16,3 +16,5 @@ function Meta(meta)
   end
   return meta
 end
+
+return { { Meta = Meta } }

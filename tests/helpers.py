@@ -1,0 +1,74 @@
+"""Small helpers shared by the PDF tests (imported by conftest and tests)."""
+from __future__ import annotations
+
+import re
+import shutil
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+from pipeline.tools import poppler
+
+HERE = Path(__file__).resolve().parent
+RESOURCES = HERE / "resources"
+HEADER = "SPOTLIGHT ON REGIONAL AFFAIRS"
+
+
+@lru_cache(maxsize=None)
+def _cached_texts(path: str, mtime_ns: int) -> tuple[str, ...]:
+    return tuple(poppler.page_texts(Path(path)))
+
+
+def page_texts(pdf: Path) -> list[str]:
+    """pdftotext -layout per page; cached while the file is unchanged."""
+    pdf = Path(pdf)
+    return list(_cached_texts(str(pdf), pdf.stat().st_mtime_ns))
+
+
+def lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def first_line(text: str) -> str:
+    found = lines(text)
+    return found[0] if found else ""
+
+
+def last_line(text: str) -> str:
+    found = lines(text)
+    return found[-1] if found else ""
+
+
+def fold(text: str) -> str:
+    """Text as pdfTeX's text layer gives it back, comparable with the source.
+
+    pdfTeX builds letters T1 has no slot for from a base letter and an
+    accent, so 'ī' comes out as 'ı' + U+0304 and 'Ṣ' as 'S.'. Fold both
+    sides the same way: drop combining marks, dotless i -> i, drop a dot
+    between letters, and collapse white space."""
+    text = unicodedata.normalize("NFD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c)).replace("ı", "i")
+    text = re.sub(r"(?<=\w)\s*\.\s*(?=\w)", "", text)
+    return " ".join(text.split())
+
+
+def footer(issue, number) -> str:
+    return f"{issue.date_label}, Vol.{issue.volume}, No.{issue.number} ({number})"
+
+
+def copy_issue(source: Path, target_parent: Path) -> Path:
+    target = target_parent / source.name
+    shutil.copytree(source, target)
+    return target
+
+
+def seed_cache(build_root: Path, from_root: Path) -> None:
+    """Reuse an earlier build's precompiled format (saves a pdftex -ini run)."""
+    cache = Path(from_root) / ".cache"
+    if cache.exists():
+        shutil.copytree(cache, build_root / ".cache", dirs_exist_ok=True)
+
+
+def mtimes(folder: Path) -> dict[str, int]:
+    """mtime_ns of every PDF under folder, by relative path."""
+    return {str(p.relative_to(folder)): p.stat().st_mtime_ns for p in sorted(folder.rglob("*.pdf"))}
