@@ -13,7 +13,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from benchmarks.synthetic import write_issue  # noqa: E402
+from benchmarks.synthetic import forget_outputs, write_issue  # noqa: E402
 from pipeline.tools.pandoc import pandoc_path  # noqa: E402
 
 RUNS = 7
@@ -37,9 +37,7 @@ def main() -> None:
         subprocess.run(ours_argv, check=True, capture_output=True)  # warm the format cache
         ours, plain = [], []
         for _ in range(RUNS):
-            for item in build.iterdir():  # forget everything but the format cache
-                if item.name != ".cache":
-                    shutil.rmtree(item)
+            forget_outputs(build)
             ours.append(timed(ours_argv, ROOT))
             plain.append(timed(plain_argv, scratch))
         pages = subprocess.run(["pdfinfo", str(scratch / "plain.pdf")], capture_output=True,

@@ -15,7 +15,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from benchmarks.synthetic import write_issue  # noqa: E402
+from benchmarks.synthetic import forget_outputs, write_issue  # noqa: E402
 
 
 def timed(*args: str) -> float:
@@ -23,12 +23,6 @@ def timed(*args: str) -> float:
     subprocess.run([sys.executable, str(ROOT / "build.py"), *args], check=True,
                    capture_output=True)
     return time.perf_counter() - started
-
-
-def forget_outputs(build: Path) -> None:
-    for item in build.iterdir():
-        if item.name != ".cache":
-            shutil.rmtree(item)
 
 
 def main() -> None:

@@ -1,7 +1,8 @@
-"""Generated manuscripts for benchmarks: plausible prose, notes, sections."""
+"""For the benchmarks: generated manuscripts (prose, sections, notes) and cache resets."""
 from __future__ import annotations
 
 import random
+import shutil
 from pathlib import Path
 
 WORDS = ("regional connectivity corridor diplomacy water basin treaty energy security "
@@ -54,3 +55,10 @@ def write_issue(folder: Path, count: int, words: int = 2000, notes: int = 10) ->
     listing = "\n".join(f"  - {p.name}" for p in paths)
     (folder / "issue.yaml").write_text(ISSUE_YAML.format(articles=listing), encoding="utf-8")
     return paths
+
+
+def forget_outputs(build: Path) -> None:
+    """Everything but the precompiled preamble (the class's format)."""
+    for item in [*build.iterdir(), *(build / ".cache").iterdir()]:
+        if item.name not in (".cache", "formats"):
+            shutil.rmtree(item)

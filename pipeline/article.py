@@ -42,18 +42,21 @@ class Built:
         return self.first_page + self.pages - 1
 
 
-def build_article(article: Article, first_page: int, output: Path, dirs: BuildDirs) -> Built:
-    """Build article so that its first page is numbered first_page; write output."""
+def build_article(article: Article, first_page: int, output: Path, dirs: BuildDirs,
+                  key: str | None = None) -> Built:
+    """Build article so that its first page is numbered first_page; write output.
+
+    With a content key, Pandoc's LaTeX is cached under it: a build that only
+    moves the article to other page numbers runs pdfLaTeX alone."""
     _import_pikepdf_meanwhile()
     issue = article.issue
     budget = Budget(issue.limits.seconds, issue.limits.memory_mb, issue.limits.output_mb)
     dirs.work.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f"{article.slug}-", dir=dirs.work))
     try:
-        source = _write_inputs(article, first_page, work)
-        warnings = pandoc.to_latex(
-            source, work / "article.tex", defaults=_defaults(article), metadata=work / "meta.json",
-            cwd=work, budget=budget, manuscript=article.path)
+        _copy_figures(issue.folder, work)
+        (work / "firstpage.tex").write_text(f"\\spotlightsetup{{firstpage={first_page}}}\n")
+        warnings = _latex_source(article, work, budget, dirs.cache / "latex", key)
         raw_pdf = _typeset(article, work / "article.tex", budget, dirs)
         warnings += _overfull_warnings(article, work / "article.tex")
         pages = _finish(article, raw_pdf, first_page, work / "final.pdf")
@@ -77,24 +80,36 @@ def _defaults(article: Article) -> list[Path]:
     return layers
 
 
-def _write_inputs(article: Article, first_page: int, work: Path) -> Path:
-    """The body (padded so Pandoc's line numbers are the manuscript's), the
-    metadata Pandoc fills the template with, and the issue's figures."""
-    source = work / "article.md"
+def _latex_source(article: Article, work: Path, budget: Budget, cache: Path,
+                  key: str | None) -> list[str]:
+    """work/article.tex from the cache or from Pandoc; return Pandoc's warnings."""
+    cached, cached_warnings = cache / f"{key}.tex", cache / f"{key}.json"
+    if key and cached.exists() and cached_warnings.exists():
+        shutil.copyfile(cached, work / "article.tex")
+        return json.loads(cached_warnings.read_text())
+    source = work / "article.md"  # padded so Pandoc's line numbers are the manuscript's
     source.write_text("\n" * (article.body_line - 1) + article.body, encoding="utf-8")
-    (work / "meta.json").write_text(json.dumps(template_variables(article, first_page)),
-                                    encoding="utf-8")
-    _copy_figures(article.issue.folder, work)
-    return source
+    (work / "meta.json").write_text(json.dumps(template_variables(article)), encoding="utf-8")
+    warnings = pandoc.to_latex(source, work / "article.tex", defaults=_defaults(article),
+                               metadata=work / "meta.json", cwd=work, budget=budget,
+                               manuscript=article.path)
+    if key:
+        cache.mkdir(parents=True, exist_ok=True)
+        for data, target in ((work / "article.tex").read_bytes(), cached), \
+                            (json.dumps(warnings).encode(), cached_warnings):
+            temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+            temporary.write_bytes(data)
+            os.replace(temporary, target)
+    return warnings
 
 
-def template_variables(article: Article, first_page: int) -> dict:
+def template_variables(article: Article) -> dict:
     """Every value the template and the class receive, from the model alone."""
     issue = article.issue
     return {
         "documentclass": issue.style,
         "series": issue.series, "volume": str(issue.volume), "number": str(issue.number),
-        "date": issue.date_label, "firstpage": str(first_page),
+        "date": issue.date_label,
         "babel-language": LANGUAGES[article.language],
         "title": article.title, "subtitle": article.subtitle,
         "authors": [{"name": author.name, "bio": author.bio} for author in article.authors],

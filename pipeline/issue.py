@@ -163,7 +163,8 @@ def build_articles(issue: Issue, articles: list[Article], dirs: BuildDirs, *, jo
     def build(a: Article, first: int):
         progress.start(a.slug)
         try:
-            built = build_article(a, first, dirs.article_pdf(issue.slug, a.slug), dirs)
+            built = build_article(a, first, dirs.article_pdf(issue.slug, a.slug), dirs,
+                                  key=keys[a.slug])
         except PipelineError as error:
             progress.done(a.slug, failed=True)
             return a, error

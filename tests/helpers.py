@@ -40,16 +40,15 @@ def last_line(text: str) -> str:
 
 
 def fold(text: str) -> str:
-    """Text as pdfTeX's text layer gives it back, comparable with the source.
+    """Text reduced to what survives pdfTeX's text layer, to compare with the source.
 
     pdfTeX builds letters T1 has no slot for from a base letter and an
-    accent, so 'ī' comes out as 'ı' + U+0304 and 'Ṣ' as 'S.'. Fold both
-    sides the same way: drop combining marks, dotless i -> i, drop a dot
-    between letters, and collapse white space."""
+    accent, so 'Ṣ' may come out as 'S.' or 'Ṣ ' and 'ī' as 'ı' + U+0304.
+    Fold both sides the same way: drop combining marks, dotless i -> i,
+    keep only letters, digits and '*' (no spaces or punctuation)."""
     text = unicodedata.normalize("NFD", text)
     text = "".join(c for c in text if not unicodedata.combining(c)).replace("ı", "i")
-    text = re.sub(r"(?<=\w)\s*\.\s*(?=\w)", "", text)
-    return " ".join(text.split())
+    return re.sub(r"[^\w*]|_", "", text)
 
 
 def footer(issue, number) -> str:

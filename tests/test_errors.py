@@ -1,0 +1,292 @@
+"""Failure paths through the real tools (Pandoc, pdfLaTeX, the process runner).
+
+A good offprint is built once per module; every failing build afterwards
+uses the same issue folder and build folder and must leave that PDF's bytes
+and mtime alone, write no other PDF and leave no scratch folder behind.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from pipeline import cli  # noqa: E402
+from pipeline.errors import LimitReached, ToolMissing  # noqa: E402
+from pipeline.runner import Budget, run  # noqa: E402
+from pipeline.tools import pandoc  # noqa: E402
+
+BUILD_PY = ROOT / "build.py"
+SLUG = "2022-06"
+
+ISSUE_YAML = """\
+series: Spotlight on Regional Affairs
+volume: 40
+number: 6
+month: 6
+year: 2022
+publisher: Institute of Regional Studies, Islamabad
+articles:
+  - article.md
+"""
+RAW_LATEX = ISSUE_YAML + "allow_raw_latex: true\n"
+# The body's paragraphs: line 10 is harmless, line 12 is where each case puts trouble.
+HEAD = """\
+---
+title: "A Short Test Article"
+authors:
+  - name: Test Author
+    bio: Test Author writes tests.
+---
+
+## Introduction
+
+First paragraph is harmless.
+
+"""
+GOOD_MD = HEAD + "The zebrafinch migrates northwards every spring.\n"
+TROUBLE_LINE = 12
+
+
+def run_cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(BUILD_PY), *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def pdf_text(pdf: Path) -> str:
+    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+class Project:
+    def __init__(self, base: Path):
+        self.base = base
+        self.folder = base / "manuscript" / SLUG
+        self.folder.mkdir(parents=True)
+        self.issue_yaml = self.folder / "issue.yaml"
+        self.md = self.folder / "article.md"
+        self.build = base / "build"
+        self.pdf = self.build / SLUG / "articles" / "article.pdf"
+        self.good_digest = ""
+        self.good_mtime = 0
+
+    def write(self, md: str = GOOD_MD, issue: str = ISSUE_YAML) -> None:
+        self.issue_yaml.write_text(issue, encoding="utf-8")
+        self.md.write_text(md, encoding="utf-8")
+
+    def build_article(self, build: Path | None = None, env: dict | None = None):
+        return run_cli("--build-dir", str(build or self.build), "article", str(self.md), env=env)
+
+    def assert_nothing_written(self) -> None:
+        """The good PDF is untouched, no other PDF exists, no scratch folder is left."""
+        assert self.pdf.is_file()
+        assert digest(self.pdf) == self.good_digest
+        assert self.pdf.stat().st_mtime_ns == self.good_mtime
+        pdfs = sorted(p for p in self.build.rglob("*")
+                      if p.suffix == ".pdf" or ".pdf." in p.name)
+        assert pdfs == [self.pdf]
+        work = self.build / ".work"
+        assert not work.exists() or list(work.iterdir()) == []
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Project:
+    project = Project(tmp_path_factory.mktemp("errors"))
+    project.write()
+    result = project.build_article()
+    assert result.returncode == 0, result.stderr
+    assert "zebrafinch" in pdf_text(project.pdf)
+    project.good_digest = digest(project.pdf)
+    project.good_mtime = project.pdf.stat().st_mtime_ns
+    return project
+
+
+@pytest.fixture
+def fresh_build(project, tmp_path) -> Path:
+    """An empty build folder that reuses the module's precompiled format."""
+    build = tmp_path / "build"
+    shutil.copytree(project.build / ".cache", build / ".cache")
+    return build
+
+
+def assert_failed(result, project: Project, codes=(5,)) -> str:
+    stderr = result.stderr
+    assert result.returncode in codes, stderr
+    assert "Traceback" not in stderr + result.stdout
+    assert "what to do:" in stderr
+    assert "0 PDF(s) written" in result.stdout
+    project.assert_nothing_written()
+    return stderr
+
+
+def error_head(stderr: str) -> str:
+    lines = [line for line in stderr.splitlines() if "build failed:" in line
+             or "input error:" in line]
+    assert lines, stderr
+    return lines[0]
+
+
+# ------------------------------------------------------------------- LaTeX
+def test_latex_error_points_at_the_manuscript_line_and_keeps_the_log(project):
+    project.write(HEAD + "The zebrafinch migrates \\undefinedcommandxyz northwards today.\n",
+                  RAW_LATEX)
+    result = project.build_article()
+    stderr = assert_failed(result, project)
+    head = error_head(stderr)
+    assert "Undefined control sequence" in head
+    assert head.startswith(f"{project.md}:{TROUBLE_LINE}: "), stderr
+    log = re.search(r"full log: (\S+)", stderr)
+    assert log, stderr
+    log_path = Path(log.group(1))
+    assert log_path.is_file()
+    assert log_path.is_relative_to(project.build)
+    assert "undefinedcommandxyz" in log_path.read_text(encoding="utf-8", errors="replace")
+
+
+def test_raw_latex_is_off_by_default_and_prints_as_text(project, fresh_build):
+    canary = project.base / "canary.tex"
+    canary.write_text("SECRETCANARYTOKEN\n")
+    body = (HEAD + "The zebrafinch migrates \\undefinedcommandxyz northwards today.\n\n"
+            "\\input{/etc/hostname}\n\n"
+            f"\\input{{{canary}}}\n")
+    project.write(body)
+    result = project.build_article(build=fresh_build)
+    assert result.returncode == 0, result.stderr
+    pdf = fresh_build / SLUG / "articles" / "article.pdf"
+    text = pdf_text(pdf)
+    flat = " ".join(text.split())
+    assert "\\undefinedcommandxyz" in flat
+    assert "\\input{/etc/hostname}" in flat
+    assert f"\\input{{{canary}}}" in flat.replace(" ", "") or "canary.tex" in flat
+    assert "SECRETCANARYTOKEN" not in text
+    hostname = Path("/etc/hostname").read_text().strip() if Path("/etc/hostname").exists() else ""
+    if hostname:
+        assert not re.search(rf"(?m)^\s*{re.escape(hostname)}\s*$", text)
+    project.assert_nothing_written()  # a different build folder: the module's PDF is untouched
+
+
+def test_character_without_glyph_names_the_code_point_and_line(project):
+    project.write(HEAD + "Set membership x \u2208 y appears here.\n")
+    stderr = assert_failed(project.build_article(), project)
+    head = error_head(stderr)
+    assert "U+2208" in head
+    assert head.startswith(f"{project.md}:{TROUBLE_LINE}: "), stderr
+    assert re.search(r"full log: (\S+)", stderr)
+    assert Path(re.search(r"full log: (\S+)", stderr).group(1)).is_file()
+
+
+# ------------------------------------------------------------------ images
+@pytest.mark.parametrize("src, advice", [
+    ("/etc/x.png", "relative"),
+    ("../x.png", "issue folder"),
+    ("http://example.org/x.png", "URL"),
+    ("x.gif", "PNG"),
+], ids=["absolute", "dotdot", "url", "gif"])
+def test_refused_images_are_named_with_advice(project, src, advice):
+    project.write(HEAD + f"![x]({src})\n")
+    stderr = assert_failed(project.build_article(), project, codes=(3, 5))
+    head = error_head(stderr)
+    assert f'"{src}"' in head or f"'{src}'" in head, stderr
+    assert advice in head, stderr
+    assert head.startswith(f"{project.md}:{TROUBLE_LINE}: "), stderr
+    assert "stack traceback" not in stderr and "in function" not in stderr
+
+
+def test_missing_relative_image_is_named(project):
+    project.write(HEAD + "![x](figures/missing.png)\n")
+    result = project.build_article()
+    assert result.returncode != 0
+    stderr = assert_failed(result, project, codes=(3, 5))
+    head = error_head(stderr)
+    assert "figures/missing.png" in head
+    assert str(project.md) in head
+
+
+# --------------------------------------------------------------- footnotes
+def test_footnote_inside_a_footnote_is_named(project):
+    project.write(HEAD + "Text with a note.[^1]\n\n[^1]: Outer note ^[inner note text] here.\n")
+    stderr = assert_failed(project.build_article(), project, codes=(3, 5))
+    head = error_head(stderr)
+    assert "footnote contains another footnote" in head, stderr
+    assert str(project.md) in head
+    assert "in function" not in stderr
+
+
+# ------------------------------------------------------------------ runner
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_time_out_kills_the_whole_process_group(tmp_path):
+    started = time.monotonic()
+    with pytest.raises(LimitReached) as caught:
+        run(["sh", "-c", "sleep 30 & echo $! > child.pid; sleep 30"], cwd=tmp_path,
+            budget=Budget(seconds=1))
+    elapsed = time.monotonic() - started
+    assert elapsed < 1 + 2, elapsed
+    assert caught.value.exit_code == 7
+    assert "1 s" in caught.value.message
+    assert caught.value.hint
+    child = int((tmp_path / "child.pid").read_text())
+    deadline = time.monotonic() + 2
+    while _alive(child) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(child), "the background child outlived the time-out"
+
+
+def test_missing_program_raises_tool_missing(tmp_path):
+    with pytest.raises(ToolMissing) as caught:
+        run(["/nonexistent/bin/no-such-program-xyz"], cwd=tmp_path, budget=Budget(seconds=5))
+    assert caught.value.exit_code == 4
+    assert "no-such-program-xyz" in caught.value.message
+    assert caught.value.hint
+
+
+def test_runner_returns_output_and_exit_code(tmp_path):
+    result = run(["sh", "-c", "echo out; echo err >&2; exit 3"], cwd=tmp_path,
+                 budget=Budget(seconds=10))
+    assert (result.returncode, result.stdout, result.stderr) == (3, "out\n", "err\n")
+
+
+def test_cli_maps_missing_pandoc_to_exit_4(project, monkeypatch, capfd):
+    project.write(HEAD + "A changed paragraph so that the article must be rebuilt.\n")
+    monkeypatch.setattr(pandoc, "pandoc_path", lambda: "/nonexistent/bin/pandoc")
+    code = cli.main(["--build-dir", str(project.build), "article", str(project.md)])
+    out, err = capfd.readouterr()
+    assert code == 4, err
+    assert "missing tool" in err and "/nonexistent/bin/pandoc" in err
+    assert "what to do:" in err
+    assert "Traceback" not in out + err
+    project.assert_nothing_written()
+
+
+def test_cli_maps_missing_tex_on_path_to_exit_4(project, tmp_path):
+    project.write(HEAD + "Another changed paragraph so that the article must be rebuilt.\n")
+    empty = tmp_path / "empty-bin"
+    empty.mkdir()
+    env = {key: value for key, value in os.environ.items() if key != "PATH"}
+    env["PATH"] = str(empty)
+    result = project.build_article(env=env)
+    assert result.returncode == 4, result.stderr
+    assert "missing tool" in result.stderr
+    assert "pdflatex" in result.stderr or "pdftex" in result.stderr
+    assert "Traceback" not in result.stderr
+    project.assert_nothing_written()
