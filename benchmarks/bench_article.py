@@ -3,7 +3,6 @@ this pipeline against plain `pandoc in.md -o out.pdf --pdf-engine=pdflatex`,
 alternating, and the median ratio. Target: ratio <= 0.7."""
 from __future__ import annotations
 
-import shutil
 import statistics
 import subprocess
 import sys

@@ -21,6 +21,7 @@ from .tools import pdflatex
 def front_matter_source(issue: Issue, built: list[Built]) -> str:
     """LaTeX of the cover (if the issue has one) and the contents page."""
     doc = Document()  # only its content is used: the preamble must match the format's
+    doc.append(Command("pagenumbering", "roman"))  # cover i, contents ii, as the page labels
     setup = (f"series={{{escape_latex(issue.series)}}},volume={issue.volume},"
              f"number={issue.number},date={{{issue.date_label}}}")
     if issue.cover:

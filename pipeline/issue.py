@@ -41,13 +41,6 @@ class IssueResult:
 def load(folder: Path) -> tuple[Issue, list[Article]]:
     """Issue and articles, all validated, before anything is built."""
     issue = load_issue(folder)
-    seen: dict[str, Path] = {}
-    for path in issue.articles:
-        if path.stem in seen:
-            what = "twice" if seen[path.stem] == path else f"with the same slug as {seen[path.stem].name}"
-            raise InputError(f"'{path.name}' is listed {what}", where=Location(folder / "issue.yaml"),
-                             hint="each article appears once in 'articles'")
-        seen[path.stem] = path
     return issue, [load_article(path, issue) for path in issue.articles]
 
 

@@ -101,7 +101,7 @@ class Record:
         for name in value:
             if name not in self.fields:
                 close = difflib.get_close_matches(name, list(self.fields), n=1, cutoff=0.6)
-                _fail(data, keys + (name,), f"unknown key '{name}'",
+                _fail_at_key(data, keys + (name,), f"unknown key '{name}'",
                       f"did you mean '{close[0]}'?" if close else
                       f"known keys here: {', '.join(self.fields)}")
         result = {}
@@ -126,15 +126,33 @@ def _fail(data: YamlData, keys: tuple, message: str, hint: str = ""):
     raise InputError(message, where=data.where(*keys), hint=hint)
 
 
+def _fail_at_key(data: YamlData, keys: tuple, message: str, hint: str = ""):
+    raise InputError(message, where=data.where_key(*keys), hint=hint)
+
+
 def _check_value(rule, value, data: YamlData, keys: tuple):
     field_name = ".".join(str(k) for k in keys)
 
     def say(problem):
-        _fail(data, keys, f"'{field_name}' {problem}", getattr(rule, "example", "") and
-              f"for example: {field_name.rsplit('.', 1)[-1]}: {rule.example}")
+        _fail(data, keys, f"'{field_name}' {problem}", _advice(rule, field_name))
     if isinstance(rule, (ListOf, Record)):
         return rule.check(value, say, data, keys)
     return rule.check(value, say)
+
+
+def _advice(rule, field_name: str) -> str:
+    key = field_name.rsplit(".", 1)[-1]
+    if getattr(rule, "example", ""):
+        return f"write it as in: {key}: {rule.example}"
+    if isinstance(rule, Choice):
+        return f"use one of: {', '.join(map(str, rule.choices))}"
+    if isinstance(rule, Integer):
+        return f"write a plain number, e.g. {key}: {rule.low}"
+    if isinstance(rule, ListOf):
+        return f"write a list, one '- item' per line under '{key}:'"
+    if isinstance(rule, Boolean):
+        return f"write {key}: true or {key}: false"
+    return f"write {key}: followed by the text on the same line (quote it if it has ': ')"
 
 
 def _required(rule):
@@ -160,6 +178,11 @@ ARTICLE = Record({
     "keywords": _optional(ListOf(Text(80), max_items=30), list),
     "language": _optional(Choice(tuple(LANGUAGES))),
     "doi": _optional(DOI),
+    # Optional, for manuscripts that say where they belong: must agree with issue.yaml.
+    "volume": _optional(Integer(1, 999)),
+    "number": _optional(Integer(1, 99)),
+    "year": _optional(Integer(1900, 2200)),
+    "month": _optional(Integer(1, 12)),
 })
 EDITORIAL = Record({
     "patron": _optional(Text(200)),
@@ -282,17 +305,29 @@ def load_issue(folder: Path) -> Issue:
     path = folder / "issue.yaml"
     data = load_yaml(read_text(path), path)
     values = ISSUE.check(data.value, _say_top(data), data)
-    articles = tuple(_article_path(folder, name, data, index)
-                     for index, name in enumerate(values.pop("articles")))
+    articles = _article_paths(folder, values.pop("articles"), data)
     values["limits"] = Limits(**values["limits"])
     return Issue(folder=folder, articles=articles, **values)
 
 
-def _article_path(folder: Path, name: str, data: YamlData, index: int) -> Path:
-    if Path(name).name != name or not name.endswith(".md"):
-        _fail(data, ("articles", index), f"'{name}' is not the name of a .md file in this folder",
-              "list each article by its file name, e.g. 'kabul-river.md'")
-    return folder / name
+def _article_paths(folder: Path, names: list[str], data: YamlData) -> tuple[Path, ...]:
+    """The listed articles: .md files of this folder, each once, each there."""
+    seen: dict[str, str] = {}
+    for index, name in enumerate(names):
+        where = ("articles", index)
+        if Path(name).name != name or not name.endswith(".md"):
+            _fail(data, where, f"'{name}' is not the name of a .md file in this folder",
+                  "list each article by its file name, e.g. 'kabul-river.md'")
+        slug = Path(name).stem.lower()
+        if slug in seen:
+            again = "twice" if seen[slug] == name else f"with the same slug as '{seen[slug]}'"
+            _fail(data, where, f"'{name}' is listed {again}",
+                  "list each article once; rename one file if two differ only in case")
+        seen[slug] = name
+        if not (folder / name).is_file():
+            _fail(data, where, f"'{name}' is listed but there is no such file in {folder}",
+                  "check the spelling, or add the manuscript to the issue folder")
+    return tuple(folder / name for name in names)
 
 
 def _say_top(data: YamlData):
@@ -306,6 +341,11 @@ def load_article(path: Path, issue: Issue) -> Article:
     manuscript = split_front_matter(path, read_text(path))
     data = load_yaml(manuscript.front_matter, path, first_line=2)
     values = ARTICLE.check(data.value, _say_top(data), data)
+    for key in ("volume", "number", "year", "month"):
+        if values[key] is not None and values[key] != getattr(issue, key):
+            _fail(data, (key,), f"'{key}: {values[key]}' contradicts issue.yaml, which says "
+                                f"{key}: {getattr(issue, key)}",
+                  "correct one of the two, or remove the key from the article")
     return Article(
         path=path, issue=issue, body=manuscript.body, body_line=manuscript.body_line,
         title=values["title"], subtitle=values["subtitle"],

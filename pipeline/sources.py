@@ -90,6 +90,7 @@ class YamlData:
     value: dict
     path: Path
     positions: dict[tuple, tuple[int, int]] = field(default_factory=dict)
+    key_positions: dict[tuple, tuple[int, int]] = field(default_factory=dict)
 
     def where(self, *keys) -> Location:
         """The location of a value (or of the nearest enclosing one)."""
@@ -97,6 +98,12 @@ class YamlData:
             keys = keys[:-1]
         line, column = self.positions.get(keys, (None, None))
         return Location(self.path, line, column)
+
+    def where_key(self, *keys) -> Location:
+        """The location of a mapping key itself (where a misspelt key stands)."""
+        if keys in self.key_positions:
+            return Location(self.path, *self.key_positions[keys])
+        return self.where(*keys)
 
 
 def load_yaml(text: str, path: Path, first_line: int = 1) -> YamlData:
@@ -106,9 +113,13 @@ def load_yaml(text: str, path: Path, first_line: int = 1) -> YamlData:
         _reject_anchors(text, path, first_line)
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        # "while scanning a quoted scalar" points at where the quote opened:
+        # that is where the author has to look, not at the end of the file.
+        opened = exc.context and exc.context.startswith("while scanning") and exc.context_mark
+        mark = exc.context_mark if opened else (exc.problem_mark or exc.context_mark)
+        problem = f"{exc.context}: {exc.problem}" if opened else (exc.problem or exc.context)
         where = Location(path, mark.line + first_line, mark.column + 1) if mark else Location(path)
-        raise InputError(f"invalid YAML: {exc.problem or exc.context}", where=where,
+        raise InputError(f"invalid YAML: {problem}", where=where,
                          hint="check indentation, colons after keys, and quote values "
                               "that contain ': ' or start with a special character") from None
     except yaml.YAMLError as exc:
@@ -155,6 +166,8 @@ def _plain(node, keys: tuple, data: YamlData, loader, first_line: int):
                 raise InputError(f"key '{key}' appears twice",
                                  where=_node_location(key_node, data.path, first_line),
                                  hint="keep one of the two; YAML would silently use the last")
+            data.key_positions[keys + (key,)] = (key_node.start_mark.line + first_line,
+                                                 key_node.start_mark.column + 1)
             result[key] = _plain(value_node, keys + (key,), data, loader, first_line)
         return result
     if isinstance(node, yaml.SequenceNode):

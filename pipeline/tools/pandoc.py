@@ -48,6 +48,7 @@ def to_latex(source: Path, output: Path, *, defaults: list[Path], metadata: Path
 
 
 def _error(stderr: str, manuscript: Path, source: Path) -> BuildFailed:
+    stderr = stderr.split("stack traceback:", 1)[0]  # a Lua error's message comes first
     lines = [line.strip() for line in stderr.strip().splitlines() if line.strip()]
     message = lines[-1] if lines else "Pandoc failed without a message"
     # A filter's error() arrives as '/path/filter.lua:12: message'.
