@@ -17,12 +17,12 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import metadata
+from . import engines, metadata, texlog
 from .errors import BuildFailed, InvalidOutput, LimitReached, Location
 from .model import LANGUAGES, Article
 from .paths import STYLES, TEMPLATES, BuildDirs
 from .runner import Budget
-from .tools import pandoc, pdflatex
+from .tools import pandoc, pdflatex, xelatex
 
 FIGURE_TYPES = {".png", ".jpg", ".jpeg", ".pdf"}
 
@@ -54,8 +54,9 @@ def build_article(article: Article, first_page: int, output: Path, dirs: BuildDi
     dirs.work.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f"{article.slug}-", dir=dirs.work))
     try:
-        _copy_figures(issue.folder, work)
-        (work / "firstpage.tex").write_text(f"\\spotlightsetup{{firstpage={first_page}}}\n")
+        _copy_figures(issue.folder, work, dirs)
+        (work / "pagesetup.tex").write_text(
+            f"\\spotlightsetup{{firstpage={first_page},maxpages={issue.limits.pages}}}\n")
         warnings = _latex_source(article, work, budget, dirs.cache / "latex", key)
         raw_pdf = _typeset(article, work / "article.tex", budget, dirs)
         warnings += _overfull_warnings(article, work / "article.tex")
@@ -116,27 +117,57 @@ def template_variables(article: Article) -> dict:
     }
 
 
-def _copy_figures(folder: Path, work: Path) -> None:
-    """Copy the issue folder's image files (never links) so TeX reads only its own folder."""
-    for path in folder.rglob("*"):
-        if path.suffix.lower() in FIGURE_TYPES and path.is_file() and not path.is_symlink():
-            target = work / path.relative_to(folder)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, target)
+def figure_files(folder: Path, dirs: BuildDirs) -> list[Path]:
+    """The issue folder's image files: no links, nothing hidden, nothing built."""
+    return sorted(path for path in folder.rglob("*")
+                  if path.suffix.lower() in FIGURE_TYPES and path.is_file()
+                  and not path.is_symlink() and not path.is_relative_to(dirs.root)
+                  and not any(part.startswith(".") for part in path.relative_to(folder).parts))
+
+
+def _copy_figures(folder: Path, work: Path, dirs: BuildDirs) -> None:
+    """Copy the issue's images so that TeX reads only its own folder."""
+    for path in figure_files(folder, dirs):
+        target = work / path.relative_to(folder)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
 
 
 def _typeset(article: Article, tex: Path, budget: Budget, dirs: BuildDirs) -> Path:
-    style = STYLES / article.issue.style
-    fmt = pdflatex.format_for(style, article.issue.style, dirs.cache / "formats", budget)
+    """Run the engine the article needs; a glyph no font has is an error too."""
     try:
-        try:
-            return pdflatex.compile(tex, fmt=fmt, budget=budget)
-        except pdflatex.FormatStale:
-            fmt = pdflatex.format_for(style, article.issue.style, dirs.cache / "formats",
-                                      budget, rebuild=True)
-            return pdflatex.compile(tex, fmt=fmt, budget=budget)
-    except BuildFailed as error:
+        return typeset(engines.engine_for(article), article.issue.style, tex, budget, dirs)
+    except (BuildFailed, LimitReached) as error:
         raise _located(error, article, tex, dirs) from None
+
+
+def typeset(engine: str, style: str, tex: Path, budget: Budget, dirs: BuildDirs) -> Path:
+    """tex -> PDF with the given engine; a glyph no font has is an error too."""
+    if engine == "xelatex":
+        _copy_style(style, tex.parent)
+        pdf = xelatex.compile(tex, budget=budget)
+    else:
+        pdf = _pdflatex(style, tex, budget, dirs)
+    missing = texlog.missing_glyphs(tex.with_suffix(".log"))
+    if missing:
+        raise missing
+    return pdf
+
+
+def _pdflatex(style: str, tex: Path, budget: Budget, dirs: BuildDirs) -> Path:
+    formats = dirs.cache / "formats"
+    fmt = pdflatex.format_for(STYLES / style, style, formats, budget)
+    try:
+        return pdflatex.compile(tex, fmt=fmt, budget=budget)
+    except pdflatex.FormatStale:
+        fmt = pdflatex.format_for(STYLES / style, style, formats, budget, rebuild=True)
+        return pdflatex.compile(tex, fmt=fmt, budget=budget)
+
+
+def _copy_style(style: str, work: Path) -> None:
+    for path in (STYLES / style).iterdir():
+        if path.is_file() and not path.is_symlink():
+            shutil.copyfile(path, work / path.name)
 
 
 def _located(error: BuildFailed, article: Article, tex: Path, dirs: BuildDirs) -> BuildFailed:
@@ -154,7 +185,7 @@ def _located(error: BuildFailed, article: Article, tex: Path, dirs: BuildDirs) -
 def manuscript_line(article: Article, tex: Path, tex_line: int | None, message: str) -> int | None:
     """Best guess of the manuscript line that produced a TeX line or message."""
     body_lines = article.body.split("\n")
-    char = re.search(r"Unicode character (.) \(U\+", message)
+    char = re.search(r"(?:Unicode character|the character) (.) \(U\+", message)
     if char:
         needles = [char.group(1)]
     elif tex_line:
@@ -174,7 +205,7 @@ def manuscript_line(article: Article, tex: Path, tex_line: int | None, message: 
 def _overfull_warnings(article: Article, tex: Path) -> list[str]:
     return [f"{Location(article.path, manuscript_line(article, tex, item.tex_line, ''))}: "
             f"warning: a line runs {item.points:.1f} pt into the margin"
-            for item in pdflatex.overfull_lines(tex.with_suffix(".log"))]
+            for item in texlog.overfull_lines(tex.with_suffix(".log"))]
 
 
 def _finish(article: Article, raw_pdf: Path, first_page: int, output: Path) -> int:
@@ -198,5 +229,8 @@ def _finish(article: Article, raw_pdf: Path, first_page: int, output: Path) -> i
                                hint="raise limits.pages in issue.yaml if that is right")
         record = metadata.article_record(article, first_page, first_page + pages - 1)
         metadata.apply(pdf, record)
+        # A viewer's page number is the printed one, whatever the engine did.
+        pdf.Root.PageLabels = pikepdf.Dictionary(
+            Nums=[0, pikepdf.Dictionary(S=pikepdf.Name.D, St=first_page)])
         pdf.save(output, deterministic_id=True)
     return pages

@@ -9,13 +9,12 @@ from pathlib import Path
 from pylatex import Command, Document, NoEscape
 from pylatex.utils import escape_latex
 
-from . import metadata
-from .article import Built
-from .errors import InvalidOutput, Location
+from . import engines, metadata
+from .article import Built, typeset
+from .errors import InvalidOutput, Location, PipelineError
 from .model import Issue
-from .paths import STYLES, BuildDirs
+from .paths import BuildDirs
 from .runner import Budget
-from .tools import pdflatex
 
 
 def front_matter_source(issue: Issue, built: list[Built]) -> str:
@@ -57,17 +56,22 @@ def _editorial(issue: Issue) -> str:
 def front_matter_pdf(issue: Issue, built: list[Built], dirs: BuildDirs) -> Path:
     """Typeset cover and contents in a scratch folder; return the PDF's path there."""
     budget = Budget(issue.limits.seconds, issue.limits.memory_mb, issue.limits.output_mb)
-    fmt = pdflatex.format_for(STYLES / issue.style, issue.style, dirs.cache / "formats", budget)
     dirs.work.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="front-", dir=dirs.work))
     tex = work / "front.tex"
-    tex.write_text(front_matter_source(issue, built), encoding="utf-8")
+    source = front_matter_source(issue, built)
+    tex.write_text(source, encoding="utf-8")
     try:
-        return pdflatex.compile(tex, fmt=fmt, budget=budget)
-    except pdflatex.FormatStale:
-        fmt = pdflatex.format_for(STYLES / issue.style, issue.style, dirs.cache / "formats",
-                                  budget, rebuild=True)
-        return pdflatex.compile(tex, fmt=fmt, budget=budget)
+        return typeset(engines.engine_for_text(source), issue.style, tex, budget, dirs)
+    except PipelineError as error:
+        kept = dirs.log(issue.slug, "front-matter")
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        if error.log and error.log.exists():
+            shutil.copyfile(error.log, kept)
+            error.log = kept
+        error.where = Location(issue.folder / "issue.yaml")
+        shutil.rmtree(work, ignore_errors=True)
+        raise
 
 
 def assemble(issue: Issue, built: list[Built], dirs: BuildDirs, output: Path) -> None:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
-from .article import Built, build_article
+from .article import Built, build_article, figure_files
 from .errors import InputError, Location, PipelineError
 from .model import Article, Issue, load_article, load_issue
 from .paths import ROOT, STYLES, TEMPLATES, BuildDirs
@@ -54,14 +54,13 @@ def _tree_digest(*folders: Path) -> str:
     return digest.hexdigest()
 
 
-def content_key(article: Article, shared: str) -> str:
+def content_key(article: Article, shared: str, figures: list[Path]) -> str:
     """What an article's pages depend on, except its first page."""
     digest = hashlib.sha256(shared.encode())
     digest.update(article.path.read_bytes())
     digest.update((article.issue.folder / "issue.yaml").read_bytes())
-    for path in sorted(article.issue.folder.rglob("*")):
-        if path.suffix.lower() in {".png", ".jpg", ".jpeg", ".pdf"} and path.is_file():
-            digest.update(path.read_bytes())
+    for path in figures:
+        digest.update(str(path).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 
@@ -137,7 +136,8 @@ def build_articles(issue: Issue, articles: list[Article], dirs: BuildDirs, *, jo
     """Build (or reuse) every article with its issue page numbers."""
     state = State(dirs.issue(issue.slug) / "state.json")
     shared = _tree_digest(TEMPLATES, STYLES / issue.style, ROOT / "pipeline")
-    keys = {a.slug: content_key(a, shared) for a in articles}
+    figures = figure_files(issue.folder, dirs)
+    keys = {a.slug: content_key(a, shared, figures) for a in articles}
     result = IssueResult(issue)
     progress = progress or Progress()
 

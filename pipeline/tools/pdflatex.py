@@ -10,18 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import shutil
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import BuildFailed, Location
+from .. import texlog
 from ..runner import Budget, run
 
-ENGINE = "pdflatex"
-_FILE_LINE_ERROR = re.compile(r"^(?:\./)?([^\s:]+\.(?:tex|cls|sty)):(\d+): (.+)$", re.M)
-_OVERFULL = re.compile(r"^Overfull \\hbox \((\d+(?:\.\d+)?)pt too wide\) .*?lines? (\d+)", re.M)
 _FORMAT_STALE = ("Fatal format file error", "---! ", "I can't find the format file",
                  "made by different executable")
 
@@ -34,12 +29,6 @@ def confined_env(workdir: Path) -> dict:
                error_line="254", half_error_line="238", SOURCE_DATE_EPOCH="0",
                FORCE_SOURCE_DATE="1")
     return env
-
-
-@dataclass
-class Overfull:
-    points: float
-    tex_line: int
 
 
 def format_for(style_dir: Path, class_name: str, cache_dir: Path, budget: Budget,
@@ -64,7 +53,7 @@ def format_for(style_dir: Path, class_name: str, cache_dir: Path, budget: Budget
         made = work / fmt.name
         if result.returncode != 0 or not made.exists():
             shutil.copyfile(work / f"{fmt.stem}.log", fmt.with_suffix(".log"))
-            raise _error(fmt.with_suffix(".log"), "preamble.tex")
+            raise texlog.first_error(fmt.with_suffix(".log"), "preamble.tex")
         os.replace(made, fmt)
     return fmt
 
@@ -81,50 +70,17 @@ def compile(tex: Path, *, fmt: Path, budget: Budget) -> Path:
     A stale format (TeX was upgraded) is rebuilt once by the caller: this
     raises FormatStale in that case."""
     work = tex.parent
-    result = run([ENGINE, f"-fmt={fmt}", "-interaction=nonstopmode", "-halt-on-error",
+    result = run(["pdflatex", f"-fmt={fmt}", "-interaction=nonstopmode", "-halt-on-error",
                   "-file-line-error", "-no-shell-escape", tex.name],
                  cwd=work, env=confined_env(work), budget=budget, what="pdfLaTeX")
     log = tex.with_suffix(".log")
-    log_text = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
-    if any(marker in log_text + result.stdout for marker in _FORMAT_STALE):
+    if any(marker in texlog.read(log) + result.stdout for marker in _FORMAT_STALE):
         raise FormatStale(str(fmt))
     pdf = tex.with_suffix(".pdf")
     if result.returncode != 0 or not pdf.exists():
-        raise _error(log, tex.name)
+        raise texlog.first_error(log, tex.name)
     return pdf
 
 
 class FormatStale(Exception):
     """The cached format was made by another TeX; make it again."""
-
-
-def overfull_lines(log: Path, more_than: float = 1.0) -> list[Overfull]:
-    text = log.read_text(encoding="utf-8", errors="replace")
-    return [Overfull(float(points), int(line)) for points, line in _OVERFULL.findall(text)
-            if float(points) > more_than]
-
-
-def _error(log: Path, tex_name: str) -> BuildFailed:
-    """The first error of a TeX log, with where it happened."""
-    text = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
-    match = _FILE_LINE_ERROR.search(text)
-    if match:
-        name, line, message = match.group(1), int(match.group(2)), match.group(3)
-    else:
-        bang = re.search(r"^! (.+)$", text, re.M)
-        name, line = tex_name, None
-        message = bang.group(1) if bang else "TeX stopped without an error message"
-    error = BuildFailed(message.strip(), hint=_advice(message), log=log)
-    error.tex_file, error.tex_line = name, line
-    return error
-
-
-def _advice(message: str) -> str:
-    if "Unicode character" in message:
-        return ("this character has no glyph in the house fonts; replace it, or ask for it "
-                "to be added to the class")
-    if "not found" in message and "File" in message:
-        return "put the file into the issue folder and refer to it by a relative path"
-    if "not writable" in message or "openin_any" in message or "openout_any" in message:
-        return "TeX may read and write only inside the build folder"
-    return "read the lines of the log around this message; correct the manuscript there"

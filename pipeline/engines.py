@@ -1,0 +1,49 @@
+"""Which TeX engine an article needs.
+
+pdfLaTeX (fast, precompiled, confined by TeX's own settings) when every
+character of the article is one its T1/TS1 fonts print as that character;
+XeLaTeX (OpenType fonts: TeX Gyre Termes, Amiri for Arabic script; run in
+a bubblewrap sandbox) for anything else. XeLaTeX then reports any glyph
+its fonts still lack, which the build turns into an error.
+"""
+from __future__ import annotations
+
+from functools import cache
+
+from .model import Article
+
+# Read off TeX Live 2022's t1enc.dfu and ts1enc.dfu (what LaTeX maps for
+# T1/TS1), less the Latin Extended Additional letters it builds from '\d'
+# and a dot, which would reach the text layer as letter + '.'.
+_PDFTEX_RANGES = """
+0009-000A 0020-007E 00A0-00B7 00B9-0125 0128-0137 0139-013E 0141-0148 014A-0165
+0168-017E 0192 01C4-01D4 01E2-01E3 01E6-01EB 01F0 01F4-01F5 0218-021B 0232-0233
+0237 02C7 02D8-02D9 02DB 02DD 2010-2016 2018-201A 201C-201E 2020-2022 2030-2031
+2039-203B 203D 2044 204E 2052 20A1 20A4 20A6 20A9 20AB-20AC 20B1 2103 2116-2117
+211E 2120 2122 2126-2127 212E 2190-2193 FB00-FB06
+"""
+
+
+@cache
+def _pdftex_chars() -> frozenset[str]:
+    chars = set()
+    for item in _PDFTEX_RANGES.split():
+        low, _, high = item.partition("-")
+        chars.update(map(chr, range(int(low, 16), int(high or low, 16) + 1)))
+    return frozenset(chars)
+
+
+def article_text(article: Article) -> str:
+    """Everything of the article that gets typeset."""
+    parts = [article.title, article.subtitle or "", article.body]
+    parts += [field for author in article.authors for field in (author.name, author.bio)]
+    return "\n".join(parts)
+
+
+def engine_for_text(text: str) -> str:
+    """'pdflatex' or 'xelatex', for a document made of this text."""
+    return "pdflatex" if set(text) <= _pdftex_chars() else "xelatex"
+
+
+def engine_for(article: Article) -> str:
+    return engine_for_text(article_text(article))

@@ -1,0 +1,72 @@
+"""Reading TeX logs: the first error, overfull lines, glyphs a font lacks."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import BuildFailed, LimitReached
+
+_FILE_LINE_ERROR = re.compile(r"^(?:\./)?([^\s:]+\.(?:tex|cls|sty)):(\d+): (.+)$", re.M)
+_OVERFULL = re.compile(r"^Overfull \\hbox \((\d+(?:\.\d+)?)pt too wide\) .*?lines? (\d+)", re.M)
+_MISSING = re.compile(r"^Missing character: There is no (.+?) (?:\(U\+([0-9A-F]+)\) )?in font (.+?)!$",
+                      re.M)
+
+
+@dataclass
+class Overfull:
+    points: float
+    tex_line: int
+
+
+def read(log: Path) -> str:
+    return log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
+
+
+def first_error(log: Path, tex_name: str) -> BuildFailed:
+    """The first error of a TeX log, with the .tex line it names."""
+    text = read(log)
+    match = _FILE_LINE_ERROR.search(text)
+    if match:
+        name, line, message = match.group(1), int(match.group(2)), match.group(3)
+    else:
+        bang = re.search(r"^! (.+)$", text, re.M)
+        name, line = tex_name, None
+        message = bang.group(1) if bang else "TeX stopped without an error message"
+    kind = LimitReached if "limits.pages" in message else BuildFailed
+    error = kind(message.strip(), hint=_advice(message), log=log)
+    error.tex_file, error.tex_line = name, line
+    return error
+
+
+def missing_glyphs(log: Path) -> BuildFailed | None:
+    """An error for the first character a font had no glyph for, if any."""
+    match = _MISSING.search(read(log))
+    if not match:
+        return None
+    char, code, font = match.group(1), match.group(2), match.group(3)
+    code = code or f"{ord(char[0]):04X}"
+    error = BuildFailed(f"no font has the character {char} (U+{code}); it would be missing "
+                        f"from the page (font: {font})",
+                        hint="replace the character, or write it in a script the house "
+                             "fonts cover", log=log)
+    error.tex_file, error.tex_line = None, None
+    return error
+
+
+def overfull_lines(log: Path, more_than: float = 1.0) -> list[Overfull]:
+    return [Overfull(float(points), int(line)) for points, line in _OVERFULL.findall(read(log))
+            if float(points) > more_than]
+
+
+def _advice(message: str) -> str:
+    if "Unicode character" in message:
+        return ("this character has no glyph in the house fonts; replace it, or ask for it "
+                "to be added to the class")
+    if "limits.pages" in message:
+        return "raise limits.pages in issue.yaml if the article is really that long"
+    if "not found" in message and "File" in message:
+        return "put the file into the issue folder and refer to it by a relative path"
+    if "not writable" in message or "openin_any" in message or "openout_any" in message:
+        return "TeX may read and write only inside the build folder"
+    return "read the lines of the log around this message; correct the manuscript there"
