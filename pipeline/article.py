@@ -90,7 +90,8 @@ def _latex_source(article: Article, work: Path, budget: Budget, cache: Path,
         return json.loads(cached_warnings.read_text())
     source = work / "article.md"  # padded so Pandoc's line numbers are the manuscript's
     source.write_text("\n" * (article.body_line - 1) + article.body, encoding="utf-8")
-    (work / "meta.json").write_text(json.dumps(template_variables(article)), encoding="utf-8")
+    (work / "meta.json").write_text(json.dumps(template_variables(article), ensure_ascii=False),
+                                    encoding="utf-8")  # Pandoc's YAML refuses \ud84b-style escapes
     warnings = pandoc.to_latex(source, work / "article.tex", defaults=_defaults(article),
                                metadata=work / "meta.json", cwd=work, budget=budget,
                                manuscript=article.path)

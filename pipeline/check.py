@@ -6,6 +6,7 @@ offprints' metadata and the page count must all agree, or the build fails.
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 
 from . import metadata
@@ -56,10 +57,10 @@ def _last_line(text: str) -> str:
 
 
 def _contents_problems(contents: str, built: list[Built]) -> list[str]:
-    flat = " ".join(contents.split())
+    flat = " ".join(unicodedata.normalize("NFC", contents).split())
     problems = []
     for item in built:
-        title = " ".join(metadata.record_title(item.article).split())
+        title = " ".join(unicodedata.normalize("NFC", metadata.record_title(item.article)).split())
         words = re.escape(" ".join(title.split()[:4]))
         match = re.search(words + r".*?(?:\.\s*)+(\d+)\b", flat)
         if not match or int(match.group(1)) != item.first_page:

@@ -12,15 +12,19 @@ from functools import cache
 
 from .model import Article
 
-# Read off TeX Live 2022's t1enc.dfu and ts1enc.dfu (what LaTeX maps for
-# T1/TS1), less the Latin Extended Additional letters it builds from '\d'
-# and a dot, which would reach the text layer as letter + '.'.
+# What LaTeX maps for T1/TS1 (TeX Live 2022's t1enc.dfu and ts1enc.dfu),
+# less every character that a test build showed coming back from the text
+# layer as something else: letters built from an accent TeX places by hand
+# (comma below, dot below, ogonek on i/u/o, tilde or breve on dotless i),
+# digraphs, superscript digits, the f-ligature characters, and symbols the
+# TS1 font draws under another code (Ohm sign, peso...).
 _PDFTEX_RANGES = """
-0009-000A 0020-007E 00A0-00B7 00B9-0125 0128-0137 0139-013E 0141-0148 014A-0165
-0168-017E 0192 01C4-01D4 01E2-01E3 01E6-01EB 01F0 01F4-01F5 0218-021B 0232-0233
-0237 02C7 02D8-02D9 02DB 02DD 2010-2016 2018-201A 201C-201E 2020-2022 2030-2031
-2039-203B 203D 2044 204E 2052 20A1 20A4 20A6 20A9 20AB-20AC 20B1 2103 2116-2117
-211E 2120 2122 2126-2127 212E 2190-2193 FB00-FB06
+0009-000A 0020-007E 00A0-00B1 00B4-00B7 00BA-010F 0111-0121 0124-0125 0128
+012A-012C 0130-0134 0139-013A 013D-013E 0141-0144 0147-0148 014A-0155 0158-0165
+0168-0171 0174-017E 0192 01CD-01CF 01D1-01D4 01E2-01E3 01E6-01E9 01F4-01F5
+0232-0233 0237 02C7 02D8-02D9 02DB 02DD 2013-2014 2016 2018-201A 201C-201E
+2020-2022 2030 2039-203B 203D 2044 20A1 20A4 20A9 20AB-20AC 2103 2116 2122 212E
+2190-2193
 """
 
 

@@ -68,7 +68,7 @@ def issue_record(issue: Issue, built) -> Record:
 def plain(markdown: str) -> str:
     """Inline Markdown as the reader sees it printed: no emphasis marks or escapes."""
     text = re.sub(r"(\*{1,3}|_{1,3})(?=\S)(.+?)(?<=\S)\1", r"\2", markdown)
-    return re.sub(r"\\([\\`*_{}\[\]()#+\-.!])", r"\1", text)
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", text)  # Pandoc: any ASCII punctuation
 
 
 def apply(pdf, record: Record) -> None:

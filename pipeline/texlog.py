@@ -29,6 +29,12 @@ def first_error(log: Path, tex_name: str) -> BuildFailed:
     match = _FILE_LINE_ERROR.search(text)
     if match:
         name, line, message = match.group(1), int(match.group(2)), match.group(3)
+        # Packages continue a long message on lines that begin '(package)'.
+        for more in text[match.end():].split("\n")[1:]:
+            continued = re.match(r"^\([\w@-]+\)\s+(.*)$", more)
+            if not continued:
+                break
+            message += " " + continued.group(1)
     else:
         bang = re.search(r"^! (.+)$", text, re.M)
         name, line = tex_name, None

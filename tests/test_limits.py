@@ -1,0 +1,79 @@
+"""Runaway documents end within their limits, with a message naming the limit."""
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from helpers import seed_cache
+from pipeline.errors import LimitReached
+from pipeline.paths import ROOT
+from pipeline.runner import Budget, run
+
+ISSUE = """series: Spotlight on Regional Affairs
+volume: 40
+number: 6
+month: 6
+year: 2022
+publisher: Institute of Regional Studies, Islamabad
+allow_raw_latex: true
+limits: {limits}
+articles: [runaway.md]
+"""
+ARTICLE = """---
+title: Runaway
+authors:
+  - name: Mallory
+    bio: Mallory tests the pipeline.
+---
+
+## Introduction
+
+{body}
+"""
+
+
+def _build(tmp_path: Path, built_sample, limits: str, body: str):
+    issue = tmp_path / "issue"
+    issue.mkdir()
+    (issue / "issue.yaml").write_text(ISSUE.format(limits=limits))
+    (issue / "runaway.md").write_text(ARTICLE.format(body=body))
+    seed_cache(tmp_path / "build", built_sample.dirs.root)
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "build.py", "--build-dir", str(tmp_path / "build"),
+                           "article", str(issue / "runaway.md")], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120)
+    return done, time.monotonic() - started
+
+
+@pytest.mark.parametrize("urdu", ["", "اردو "], ids=["pdflatex", "xelatex"])
+def test_endless_loop_stops_at_the_time_limit(tmp_path, built_sample, urdu):
+    done, seconds = _build(tmp_path, built_sample, "{seconds: 5}", urdu + r"\loop\iftrue\repeat")
+    assert done.returncode == 7, done.stderr
+    assert "ran longer than 5 s" in done.stderr and "limits.seconds" in done.stderr
+    assert seconds < 5 + 8
+    assert not list((tmp_path / "build").rglob("*.pdf"))
+
+
+def test_endless_pages_stop_at_the_page_limit(tmp_path, built_sample):
+    done, seconds = _build(tmp_path, built_sample, "{pages: 20}",
+                           r"\loop\null\newpage\iftrue\repeat")
+    assert done.returncode == 7, done.stderr
+    assert "more than 20 pages" in done.stderr and "limits.pages" in done.stderr
+    assert seconds < 30
+    assert not list((tmp_path / "build").rglob("*.pdf"))
+
+
+def test_output_size_limit_stops_a_program(tmp_path):
+    with pytest.raises(LimitReached, match="over 1 MB"):
+        run(["dd", "if=/dev/zero", f"of={tmp_path / 'big'}", "bs=1M", "count=5"],
+            cwd=tmp_path, budget=Budget(seconds=10, output_mb=1))
+
+
+def test_memory_limit_stops_a_program(tmp_path):
+    hog = "x = bytearray(600 * 1024 * 1024); print(len(x))"
+    result = run([sys.executable, "-c", hog], cwd=tmp_path, budget=Budget(seconds=20, memory_mb=300))
+    assert result.returncode != 0 and "MemoryError" in result.stderr
