@@ -22,7 +22,7 @@ from .errors import BuildFailed, InvalidOutput, LimitReached, Location
 from .model import LANGUAGES, Article
 from .paths import STYLES, TEMPLATES, BuildDirs
 from .runner import Budget
-from .tools import pandoc, pdflatex, xelatex
+from .tools import latexformat, pandoc, pdflatex, xelatex
 
 FIGURE_TYPES = {".png", ".jpg", ".jpeg", ".pdf"}
 
@@ -145,30 +145,22 @@ def _typeset(article: Article, tex: Path, budget: Budget, dirs: BuildDirs) -> Pa
 def typeset(engine: str, style: str, tex: Path, budget: Budget, dirs: BuildDirs) -> Path:
     """tex -> PDF with the given engine; a glyph no font has is an error too."""
     if engine == "xelatex":
-        _copy_style(style, tex.parent)
-        pdf = xelatex.compile(tex, budget=budget)
+        pdf = xelatex.compile(tex, style_dir=STYLES / style, budget=budget)
     else:
-        pdf = _pdflatex(style, tex, budget, dirs)
+        pdf = _pdflatex(STYLES / style, tex, budget, dirs.cache / "formats")
     missing = texlog.missing_glyphs(tex.with_suffix(".log"))
     if missing:
         raise missing
     return pdf
 
 
-def _pdflatex(style: str, tex: Path, budget: Budget, dirs: BuildDirs) -> Path:
-    formats = dirs.cache / "formats"
-    fmt = pdflatex.format_for(STYLES / style, style, formats, budget)
+def _pdflatex(style_dir: Path, tex: Path, budget: Budget, formats: Path) -> Path:
+    fmt = latexformat.format_for(style_dir, formats, budget)
     try:
         return pdflatex.compile(tex, fmt=fmt, budget=budget)
-    except pdflatex.FormatStale:
-        fmt = pdflatex.format_for(STYLES / style, style, formats, budget, rebuild=True)
+    except latexformat.FormatStale:
+        fmt = latexformat.format_for(style_dir, formats, budget, rebuild=True)
         return pdflatex.compile(tex, fmt=fmt, budget=budget)
-
-
-def _copy_style(style: str, work: Path) -> None:
-    for path in (STYLES / style).iterdir():
-        if path.is_file() and not path.is_symlink():
-            shutil.copyfile(path, work / path.name)
 
 
 def _located(error: BuildFailed, article: Article, tex: Path, dirs: BuildDirs) -> BuildFailed:

@@ -9,7 +9,8 @@ _READ_ONLY = ("/usr", "/etc/fonts", "/etc/texmf", "/var/lib/texmf", "/var/cache/
 
 
 def sandboxed(argv: list[str], work: Path) -> list[str]:
-    """argv wrapped so that it runs in work (seen as /work) and nothing else."""
+    """argv wrapped so that it runs in work (seen as /work) and sees nothing
+    else but the system's files, read-only."""
     binds = []
     for path in _READ_ONLY:
         if Path(path).exists():

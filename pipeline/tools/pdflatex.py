@@ -1,86 +1,22 @@
-"""pdfLaTeX: a confined single pass over a precompiled preamble.
-
-The house class and its packages are dumped once into a format file
-(mylatexformat) kept in the build cache, keyed by the content of the style
-folder; every article then starts from it. TeX may open files only in its
-working folder and its own installation (openin_any/openout_any = p) and
-may not run programs (shell_escape = f).
-"""
+"""pdfLaTeX: one confined pass over the precompiled house preamble."""
 from __future__ import annotations
 
-import hashlib
-import os
-import shutil
-import tempfile
 from pathlib import Path
 
 from .. import texlog
 from ..runner import Budget, run
-
-_FORMAT_STALE = ("Fatal format file error", "---! ", "I can't find the format file",
-                 "made by different executable")
-
-
-def confined_env(workdir: Path) -> dict:
-    """Environment for every TeX run: paranoid file access, no shell escape."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith("TEX")}
-    env.update(openin_any="p", openout_any="p", shell_escape="f",
-               TEXINPUTS=".:", TEXMFOUTPUT=str(workdir), max_print_line="10000",
-               error_line="254", half_error_line="238", SOURCE_DATE_EPOCH="0",
-               FORCE_SOURCE_DATE="1")
-    return env
-
-
-def format_for(style_dir: Path, class_name: str, cache_dir: Path, budget: Budget,
-               rebuild: bool = False) -> Path:
-    """The cached format of the class's preamble, made if missing."""
-    digest = hashlib.sha256()
-    for path in sorted(style_dir.rglob("*")):
-        if path.is_file():
-            digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    fmt = cache_dir / f"{class_name}-{digest.hexdigest()[:16]}.fmt"
-    if fmt.exists() and not rebuild:
-        return fmt
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=cache_dir) as scratch:
-        work = Path(scratch)
-        _copy_style(style_dir, work)
-        (work / "preamble.tex").write_text(
-            f"\\documentclass{{{class_name}}}\n\\endofdump\n\\begin{{document}}\n\\end{{document}}\n")
-        result = run(["pdftex", "-ini", "-interaction=nonstopmode", "-halt-on-error",
-                      f"-jobname={fmt.stem}", "&pdflatex", "mylatexformat.ltx", "preamble.tex"],
-                     cwd=work, env=confined_env(work), budget=budget, what="pdfTeX (format)")
-        made = work / fmt.name
-        if result.returncode != 0 or not made.exists():
-            shutil.copyfile(work / f"{fmt.stem}.log", fmt.with_suffix(".log"))
-            raise texlog.first_error(fmt.with_suffix(".log"), "preamble.tex")
-        os.replace(made, fmt)
-    return fmt
-
-
-def _copy_style(style_dir: Path, work: Path) -> None:
-    for path in style_dir.iterdir():
-        if path.is_file() and not path.is_symlink():
-            shutil.copyfile(path, work / path.name)
+from .latexformat import confined_env, raise_if_stale
 
 
 def compile(tex: Path, *, fmt: Path, budget: Budget) -> Path:
     """One pdfLaTeX pass over tex in its own folder; return the PDF.
-
-    A stale format (TeX was upgraded) is rebuilt once by the caller: this
-    raises FormatStale in that case."""
+    Raises FormatStale when the format must be made again."""
     work = tex.parent
     result = run(["pdflatex", f"-fmt={fmt}", "-interaction=nonstopmode", "-halt-on-error",
                   "-file-line-error", "-no-shell-escape", tex.name],
                  cwd=work, env=confined_env(work), budget=budget, what="pdfLaTeX")
-    log = tex.with_suffix(".log")
-    if any(marker in texlog.read(log) + result.stdout for marker in _FORMAT_STALE):
-        raise FormatStale(str(fmt))
+    raise_if_stale(tex.with_suffix(".log"), result.stdout, fmt)
     pdf = tex.with_suffix(".pdf")
     if result.returncode != 0 or not pdf.exists():
-        raise texlog.first_error(log, tex.name)
+        raise texlog.first_error(tex.with_suffix(".log"), tex.name)
     return pdf
-
-
-class FormatStale(Exception):
-    """The cached format was made by another TeX; make it again."""

@@ -1,0 +1,75 @@
+"""The precompiled preamble (mylatexformat) and the environment of every TeX run.
+
+The house class and its packages are dumped once into a pdfTeX format kept
+in the build cache, keyed by the content of the style folder; every
+pdfLaTeX run then starts from it (0.35 -> 0.2 s). XeTeX cannot dump the
+OpenType fonts its preamble loads, so XeLaTeX reads the class each time.
+TeX may open files only in its working folder and its own installation
+(openin_any/openout_any = p) and may not run programs.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from .. import texlog
+from ..runner import Budget, run
+
+_STALE = ("Fatal format file error", "---! ", "I can't find the format file",
+          "made by different executable")
+
+
+class FormatStale(Exception):
+    """The cached format was made by another TeX (an upgrade): make it again."""
+
+
+def confined_env(workdir: Path) -> dict:
+    """Environment for every TeX run: paranoid file access, no shell escape."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("TEX")}
+    env.update(openin_any="p", openout_any="p", shell_escape="f",
+               TEXINPUTS=".:", TEXMFOUTPUT=str(workdir), max_print_line="10000",
+               error_line="254", half_error_line="238", SOURCE_DATE_EPOCH="0",
+               FORCE_SOURCE_DATE="1")
+    return env
+
+
+def format_for(style_dir: Path, cache_dir: Path, budget: Budget, rebuild: bool = False) -> Path:
+    """The cached pdfLaTeX format of the class's preamble, made if missing."""
+    class_name = style_dir.name
+    digest = hashlib.sha256()
+    for path in sorted(style_dir.rglob("*")):
+        if path.is_file():
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    fmt = cache_dir / f"{class_name}-{digest.hexdigest()[:16]}.fmt"
+    if fmt.exists() and not rebuild:
+        return fmt
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=cache_dir) as scratch:
+        work = Path(scratch)
+        copy_style(style_dir, work)
+        (work / "preamble.tex").write_text(
+            f"\\documentclass{{{class_name}}}\n\\endofdump\n\\begin{{document}}\n\\end{{document}}\n")
+        result = run(["pdftex", "-ini", "-interaction=nonstopmode", "-halt-on-error",
+                      f"-jobname={fmt.stem}", "&pdflatex", "mylatexformat.ltx", "preamble.tex"],
+                     cwd=work, env=confined_env(work), budget=budget, what="pdfTeX (format)")
+        made = work / fmt.name
+        if result.returncode != 0 or not made.exists():
+            shutil.copyfile(work / f"{fmt.stem}.log", fmt.with_suffix(".log"))
+            raise texlog.first_error(fmt.with_suffix(".log"), "preamble.tex")
+        os.replace(made, fmt)
+    return fmt
+
+
+def copy_style(style_dir: Path, work: Path) -> None:
+    """The style's files (never links) into a TeX working folder."""
+    for path in style_dir.iterdir():
+        if path.is_file() and not path.is_symlink():
+            shutil.copyfile(path, work / path.name)
+
+
+def raise_if_stale(log: Path, stdout: str, fmt: Path) -> None:
+    if any(marker in texlog.read(log) + stdout for marker in _STALE):
+        raise FormatStale(str(fmt))
