@@ -43,11 +43,12 @@ class Built:
 
 
 def build_article(article: Article, first_page: int, output: Path, dirs: BuildDirs,
-                  key: str | None = None) -> Built:
+                  key: str | None = None, stage=lambda name: None) -> Built:
     """Build article so that its first page is numbered first_page; write output.
 
     With a content key, Pandoc's LaTeX is cached under it: a build that only
-    moves the article to other page numbers runs pdfLaTeX alone."""
+    moves the article to other page numbers runs the TeX engine alone.
+    stage(name) is told each step as it starts (for progress displays)."""
     _import_pikepdf_meanwhile()
     issue = article.issue
     budget = Budget(issue.limits.seconds, issue.limits.memory_mb, issue.limits.output_mb)
@@ -57,9 +58,11 @@ def build_article(article: Article, first_page: int, output: Path, dirs: BuildDi
         _copy_figures(issue.folder, work, dirs)
         (work / "pagesetup.tex").write_text(
             f"\\spotlightsetup{{firstpage={first_page},maxpages={issue.limits.pages}}}\n")
-        warnings = _latex_source(article, work, budget, dirs.cache / "latex", key)
+        warnings = _latex_source(article, work, budget, dirs.cache / "latex", key, stage)
+        stage(engines.NAMES[engines.engine_for(article)])
         raw_pdf = _typeset(article, work / "article.tex", budget, dirs)
         warnings += _overfull_warnings(article, work / "article.tex")
+        stage("checking and stamping")
         pages = _finish(article, raw_pdf, first_page, work / "final.pdf")
         output.parent.mkdir(parents=True, exist_ok=True)
         os.replace(work / "final.pdf", output)
@@ -82,12 +85,13 @@ def _defaults(article: Article) -> list[Path]:
 
 
 def _latex_source(article: Article, work: Path, budget: Budget, cache: Path,
-                  key: str | None) -> list[str]:
+                  key: str | None, stage) -> list[str]:
     """work/article.tex from the cache or from Pandoc; return Pandoc's warnings."""
     cached, cached_warnings = cache / f"{key}.tex", cache / f"{key}.json"
     if key and cached.exists() and cached_warnings.exists():
         shutil.copyfile(cached, work / "article.tex")
         return json.loads(cached_warnings.read_text())
+    stage("Pandoc")
     source = work / "article.md"  # padded so Pandoc's line numbers are the manuscript's
     source.write_text("\n" * (article.body_line - 1) + article.body, encoding="utf-8")
     (work / "meta.json").write_text(json.dumps(template_variables(article), ensure_ascii=False),

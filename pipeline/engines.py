@@ -12,6 +12,8 @@ from functools import cache
 
 from .model import Article
 
+NAMES = {"pdflatex": "pdfLaTeX", "xelatex": "XeLaTeX"}
+
 # What LaTeX maps for T1/TS1 (TeX Live 2022's t1enc.dfu and ts1enc.dfu),
 # less every character that a test build showed coming back from the text
 # layer as something else: letters built from an accent TeX places by hand

@@ -107,28 +107,38 @@ def build_issue(folder: Path, dirs: BuildDirs, *, jobs: int,
                          where=Location(folder / "issue.yaml"),
                          hint="add the file to 'articles' in issue.yaml")
     progress = Progress()
-    result = build_articles(issue, articles, dirs, jobs=jobs, progress=progress, only=only)
-    progress.close()
-    if result.failures or only:
-        return result
+    try:
+        result = build_articles(issue, articles, dirs, jobs=jobs, progress=progress, only=only)
+        if not result.failures and not only:
+            result.issue_pdf = _issue_pdf(issue, articles, result, dirs, progress)
+    finally:
+        progress.close()
+    return result
+
+
+def _issue_pdf(issue: Issue, articles: list[Article], result: IssueResult, dirs: BuildDirs,
+               progress: Progress) -> Path | None:
+    """Assemble, check and move the issue PDF into place; None if it was up to date."""
     from . import check, compose  # PyLaTeX and poppler: only for the issue PDF
+
     state = State(dirs.issue(issue.slug) / "state.json")
     issue_key = hashlib.sha256(json.dumps(
         [state.article(a.slug) for a in articles], sort_keys=True).encode()).hexdigest()
     output = dirs.issue_pdf(issue.slug)
     if state.data.get("issue_key") == issue_key and output.exists() and not result.rebuilt:
-        return result
+        return None
     temporary = output.with_name(".issue.pdf.tmp")
     try:
+        progress.stage("issue", "cover, contents and assembly")
         compose.assemble(issue, result.built, dirs, temporary)
+        progress.stage("issue", "checking every page")
         check.check_issue(issue, result.built, temporary)
         os.replace(temporary, output)
     finally:
         temporary.unlink(missing_ok=True)
     state.data["issue_key"] = issue_key
     state.save()
-    result.issue_pdf = output
-    return result
+    return output
 
 
 def build_articles(issue: Issue, articles: list[Article], dirs: BuildDirs, *, jobs: int,
@@ -157,7 +167,7 @@ def build_articles(issue: Issue, articles: list[Article], dirs: BuildDirs, *, jo
         progress.start(a.slug)
         try:
             built = build_article(a, first, dirs.article_pdf(issue.slug, a.slug), dirs,
-                                  key=keys[a.slug])
+                                  key=keys[a.slug], stage=lambda name: progress.stage(a.slug, name))
         except PipelineError as error:
             progress.done(a.slug, failed=True)
             return a, error
@@ -199,7 +209,7 @@ class Progress:
     """Which article is at which stage: a live line on a terminal, log lines otherwise."""
 
     def __init__(self, stream=sys.stderr):
-        self.total, self.finished, self.running = 0, 0, set()
+        self.total, self.finished, self.running = 0, 0, {}
         self.stream, self.live = stream, stream.isatty()
         self._lock = threading.Lock()
 
@@ -207,20 +217,23 @@ class Progress:
         self.total += count
 
     def start(self, slug: str) -> None:
+        self.stage(slug, "starting")
+
+    def stage(self, slug: str, name: str) -> None:
         with self._lock:
-            self.running.add(slug)
-            self._show(f"building {slug}")
+            self.running[slug] = name
+            self._show(f"{slug}: {name}")
 
     def done(self, slug: str, failed: bool = False) -> None:
         with self._lock:
-            self.running.discard(slug)
+            self.running.pop(slug, None)
             self.finished += 1
             self._show(f"{'FAILED' if failed else 'built'} {slug}")
 
     def _show(self, event: str) -> None:
         if self.live:
-            running = ", ".join(sorted(self.running)) or "-"
-            self.stream.write(f"\r\033[K[{self.finished}/{self.total}] running: {running}")
+            running = ", ".join(f"{slug} ({name})" for slug, name in sorted(self.running.items()))
+            self.stream.write(f"\r\033[K[{self.finished}/{self.total} done] {running or '-'}")
             self.stream.flush()
         else:
             self.stream.write(f"[{self.finished}/{self.total}] {event}\n")
