@@ -186,6 +186,10 @@ CASES = {
                                               9, None, "missing.md"),
     "issue-lists-article-twice": issue_case(ISSUE_YAML + "  - article.md\n",
                                             9, None, "article.md", "twice"),
+    "issue-lists-same-slug": issue_case(ISSUE_YAML + "  - Article.md\n",
+                                        9, None, "Article.md", "same slug"),
+    "article-contradicts-issue": md_case(GOOD_MD.replace("authors:", "volume: 41\nauthors:"),
+                                         3, 9, "volume: 41", "contradicts", "volume: 40"),
 }
 
 
