@@ -181,18 +181,28 @@ def _located(error: BuildFailed, article: Article, tex: Path, dirs: BuildDirs) -
 
 def manuscript_line(article: Article, tex: Path, tex_line: int | None, message: str) -> int | None:
     """Best guess of the manuscript line that produced a TeX line or message."""
-    body_lines = article.body.split("\n")
-    char = re.search(r"(?:Unicode character|the character) (.) \(U\+", message)
-    if char:
-        needles = [char.group(1)]
-    elif tex_line:
-        tex_text = tex.read_text(encoding="utf-8").split("\n")[tex_line - 1]
-        needles = sorted(re.findall(r"[^\W\d_]{4,}", re.sub(r"\\[a-zA-Z]+", " ", tex_text)),
-                         key=len, reverse=True)[:6]
-    else:
+    named = re.search(r"(?:Unicode character|the character) (.) \(U\+|\(file \./([^)]+)\)"
+                      r"|File `([^']+)' not found", message)
+    if named:
+        name = next(group for group in named.groups() if group)
+        line = _line_with(article, [name]) or _line_with(article, [name.removesuffix(".tex")])
+        if line:
+            return line
+    if not tex_line:
         return None
+    tex_lines = tex.read_text(encoding="utf-8").split("\n")
+    for nearby in tex_lines[tex_line - 1:tex_line + 5]:  # an environment's words come later
+        words = re.findall(r"[^\W_]{4,}", re.sub(r"\\[a-zA-Z]+", " ", nearby))
+        line = _line_with(article, sorted(words, key=len, reverse=True)[:6])
+        if line:
+            return line
+    return None
+
+
+def _line_with(article: Article, needles: list[str]) -> int | None:
+    """The manuscript line holding the most of needles (the first such line)."""
     best, best_hits = None, 0
-    for number, text in enumerate(body_lines):
+    for number, text in enumerate(article.body.split("\n")):
         hits = sum(needle in text for needle in needles)
         if hits > best_hits:
             best, best_hits = number + article.body_line, hits

@@ -137,6 +137,8 @@ def _check_value(rule, value, data: YamlData, keys: tuple):
         _fail(data, keys, f"'{field_name}' {problem}", _advice(rule, field_name))
     if isinstance(rule, (ListOf, Record)):
         return rule.check(value, say, data, keys)
+    if isinstance(rule, Text) and isinstance(value, (int, float)):
+        value = data.as_written(keys, value)  # a number or true/false meant as text
     return rule.check(value, say)
 
 

@@ -28,7 +28,7 @@ def read_text(path: Path) -> str:
                          hint="check the path, or the file name listed in issue.yaml") from None
     except OSError as exc:
         raise InputError(f"cannot read the file ({exc.strerror})", where=Location(path)) from None
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_like_utf16(data):
         raise InputError("the file is UTF-16, not UTF-8", where=Location(path, 1),
                          hint="save it again as UTF-8 (in most editors: Save As, Encoding: UTF-8)")
     data = data.removeprefix(b"\xef\xbb\xbf")
@@ -47,6 +47,13 @@ def read_text(path: Path) -> str:
                          where=_location_of(path, text, bad.start()),
                          hint="delete it; it is invisible in most editors and prints nothing")
     return text
+
+
+def _looks_like_utf16(data: bytes) -> bool:
+    """UTF-16 without a BOM: text whose every other byte is NUL."""
+    head = data[:200]
+    return len(head) >= 8 and (head[0::2].count(0) > len(head) // 4 * 3 // 2
+                               or head[1::2].count(0) > len(head) // 4 * 3 // 2)
 
 
 def _location_of(path: Path, text: str, offset: int) -> Location:
@@ -89,15 +96,22 @@ class YamlData:
 
     value: dict
     path: Path
+    first_line: int = 1
     positions: dict[tuple, tuple[int, int]] = field(default_factory=dict)
     key_positions: dict[tuple, tuple[int, int]] = field(default_factory=dict)
+    written: dict[tuple, str] = field(default_factory=dict)  # scalars as typed
 
     def where(self, *keys) -> Location:
         """The location of a value (or of the nearest enclosing one)."""
         while keys and keys not in self.positions:
             keys = keys[:-1]
-        line, column = self.positions.get(keys, (None, None))
-        return Location(self.path, line, column)
+        if keys not in self.positions:  # empty front matter: its opening line
+            return Location(self.path, max(1, self.first_line - 1))
+        return Location(self.path, *self.positions[keys])
+
+    def as_written(self, keys: tuple, value):
+        """A scalar exactly as typed (title: 3.10 is '3.10', not 3.1)."""
+        return self.written.get(keys, value)
 
     def where_key(self, *keys) -> Location:
         """The location of a mapping key itself (where a misspelt key stands)."""
@@ -126,7 +140,7 @@ def load_yaml(text: str, path: Path, first_line: int = 1) -> YamlData:
         raise InputError(f"invalid YAML: {exc}", where=Location(path, first_line)) from None
     finally:
         loader.dispose()
-    data = YamlData({}, path)
+    data = YamlData({}, path, first_line)
     if node is None:
         return data
     if not isinstance(node, yaml.MappingNode):
@@ -158,6 +172,10 @@ def _plain(node, keys: tuple, data: YamlData, loader, first_line: int):
     if isinstance(node, yaml.MappingNode):
         result = {}
         for key_node, value_node in node.value:
+            if key_node.tag not in _PLAIN_TAGS:  # '<<' merge keys among them
+                raise InputError(f"YAML key '{key_node.value}' ({key_node.tag}) is not allowed",
+                                 where=_node_location(key_node, data.path, first_line),
+                                 hint="write every field out in full, without '<<' merges")
             key = loader.construct_object(key_node)
             if not isinstance(key, str):
                 raise InputError(f"key {key!r} is not a name",
@@ -173,4 +191,5 @@ def _plain(node, keys: tuple, data: YamlData, loader, first_line: int):
     if isinstance(node, yaml.SequenceNode):
         return [_plain(item, keys + (index,), data, loader, first_line)
                 for index, item in enumerate(node.value)]
+    data.written[keys] = node.value
     return loader.construct_object(node)

@@ -9,6 +9,8 @@ from .errors import BuildFailed, LimitReached
 
 _FILE_LINE_ERROR = re.compile(r"^(?:\./)?([^\s:]+\.(?:tex|cls|sty)):(\d+): (.+)$", re.M)
 _OVERFULL = re.compile(r"^Overfull \\hbox \((\d+(?:\.\d+)?)pt too wide\) .*?lines? (\d+)", re.M)
+_BANG = re.compile(r"^!\s*(.+)$", re.M)           # '! LaTeX Error: ...', '!pdfTeX error: ...'
+_CONTEXT_LINE = re.compile(r"^l\.(\d+) ", re.M)
 _MISSING = re.compile(r"^Missing character: There is no (.+?) (?:\(U\+([0-9A-F]+)\) )?in font (.+?)!$",
                       re.M)
 
@@ -24,25 +26,36 @@ def read(log: Path) -> str:
 
 
 def first_error(log: Path, tex_name: str) -> BuildFailed:
-    """The first error of a TeX log, with the .tex line it names."""
+    """The first real error of a TeX log, with the .tex line it names."""
     text = read(log)
-    match = _FILE_LINE_ERROR.search(text)
-    if match:
+    found = [m for m in _FILE_LINE_ERROR.finditer(text) if not _is_aftermath(m.group(3))]
+    found += [m for m in _BANG.finditer(text) if not _is_aftermath(m.group(1))]
+    if not found:
+        error = BuildFailed("TeX stopped without an error message",
+                            hint=_advice(""), log=log)
+        error.tex_file, error.tex_line = tex_name, None
+        return error
+    match = min(found, key=lambda m: m.start())
+    if match.re is _FILE_LINE_ERROR:
         name, line, message = match.group(1), int(match.group(2)), match.group(3)
-        # Packages continue a long message on lines that begin '(package)'.
-        for more in text[match.end():].split("\n")[1:]:
-            continued = re.match(r"^\([\w@-]+\)\s+(.*)$", more)
-            if not continued:
-                break
-            message += " " + continued.group(1)
     else:
-        bang = re.search(r"^! (.+)$", text, re.M)
-        name, line = tex_name, None
-        message = bang.group(1) if bang else "TeX stopped without an error message"
+        context = _CONTEXT_LINE.search(text, match.end())
+        name, line, message = tex_name, int(context.group(1)) if context else None, match.group(1)
+    # Packages continue a long message on lines that begin '(package)'.
+    for more in text[match.end():].split("\n")[1:]:
+        continued = re.match(r"^\([\w@-]+\)\s+(.*)$", more)
+        if not continued:
+            break
+        message += " " + continued.group(1)
     kind = LimitReached if "limits.pages" in message else BuildFailed
     error = kind(message.strip(), hint=_advice(message), log=log)
     error.tex_file, error.tex_line = name, line
     return error
+
+
+def _is_aftermath(message: str) -> bool:
+    """Lines TeX writes after the real error, when it gives up."""
+    return message.startswith(("Emergency stop", " ==> Fatal error", "==> Fatal error"))
 
 
 def missing_glyphs(log: Path) -> BuildFailed | None:
@@ -71,6 +84,8 @@ def _advice(message: str) -> str:
                 "to be added to the class")
     if "limits.pages" in message:
         return "raise limits.pages in issue.yaml if the article is really that long"
+    if "pdfTeX error" in message and "(file " in message:
+        return "the image file is damaged, or not of the type its name says; save it again"
     if "not found" in message and "File" in message:
         return "put the file into the issue folder and refer to it by a relative path"
     if "not writable" in message or "openin_any" in message or "openout_any" in message:

@@ -7,7 +7,7 @@ import shutil
 from functools import cache
 from pathlib import Path
 
-from ..errors import BuildFailed, Location, ToolMissing
+from ..errors import BuildFailed, InputError, LimitReached, Location, PipelineError, ToolMissing
 from ..runner import Budget, run
 
 
@@ -40,14 +40,18 @@ def to_latex(source: Path, output: Path, *, defaults: list[Path], metadata: Path
     for layer in defaults:
         argv += ["--defaults", str(layer)]
     argv += ["--metadata-file", str(metadata), "--output", str(output), str(source)]
-    result = run(argv, cwd=cwd, budget=Budget(budget.seconds, None, budget.output_mb),
-                 what="Pandoc")
+    try:
+        result = run(argv, cwd=cwd, budget=Budget(budget.seconds, None, budget.output_mb),
+                     what="Pandoc")
+    except LimitReached as error:
+        error.where = Location(manuscript)
+        raise
     if result.returncode != 0:
         raise _error(result.stderr, manuscript, source)
     return [line for line in result.stderr.splitlines() if line.startswith("[WARNING]")]
 
 
-def _error(stderr: str, manuscript: Path, source: Path) -> BuildFailed:
+def _error(stderr: str, manuscript: Path, source: Path) -> PipelineError:
     stderr = stderr.split("stack traceback:", 1)[0]  # a Lua error's message comes first
     lines = [line.strip() for line in stderr.strip().splitlines() if line.strip()]
     message = lines[-1] if lines else "Pandoc failed without a message"
@@ -57,8 +61,11 @@ def _error(stderr: str, manuscript: Path, source: Path) -> BuildFailed:
     position = re.search(r"line (\d+)(?:,? column (\d+))?", stderr)
     if line is None and position:
         line = int(position.group(1))
-    return BuildFailed(message, where=Location(manuscript, line),
-                       hint="correct the manuscript at that place and build again")
+    # Our filters refuse what the manuscript says (a '#' heading, an unsafe
+    # image, a note in a note): the author's to fix, like a front-matter error.
+    kind = InputError if "Error running filter" in stderr else BuildFailed
+    return kind(message, where=Location(manuscript, line),
+                hint="correct the manuscript at that place and build again")
 
 
 def _line_of_quote(message: str, source: Path) -> int | None:

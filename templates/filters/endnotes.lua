@@ -3,19 +3,28 @@
 -- spotlightnotes environment (which prints the heading).
 local notes = pandoc.List()
 
-local function contains_note(blocks)
-  local found = false
-  blocks:walk { Note = function() found = true end }
-  return found
+-- The words of a note up to the note nested in it ('' if there is none):
+-- they stand in the manuscript as written, so the error can point there.
+local function words_before_inner_note(blocks)
+  local before, found = pandoc.Inlines {}, false
+  blocks:walk {
+    traverse = 'topdown',
+    Inline = function(el)
+      if found then return nil, false end
+      if el.t == 'Note' then found = true; return nil, false end
+      if el.t == 'Str' or el.t == 'Space' then before:insert(el) end
+    end,
+  }
+  return found and pandoc.utils.stringify(before) or nil
 end
 
 local collect = {
   traverse = 'topdown',
   Note = function(note)
-    if contains_note(note.content) then
-      error('a footnote contains another footnote (note '
-        .. (#notes + 1) .. ': "' .. pandoc.utils.stringify(note.content):sub(1, 60)
-        .. '"); move the inner note into the text of the outer one')
+    local before = words_before_inner_note(note.content)
+    if before then
+      error('a footnote contains another footnote (note ' .. (#notes + 1) .. ', after "'
+        .. before:sub(-60) .. '"); move the inner note into the text of the outer one')
     end
     notes:insert(note.content)
     return pandoc.RawInline('latex', '\\spotlightnotemark{' .. #notes .. '}'), false
