@@ -1,8 +1,11 @@
 """Small helpers shared by the PDF tests (imported by conftest and tests)."""
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
+import subprocess
+import sys
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
@@ -12,6 +15,40 @@ from pipeline.tools import poppler
 HERE = Path(__file__).resolve().parent
 RESOURCES = HERE / "resources"
 HEADER = "SPOTLIGHT ON REGIONAL AFFAIRS"
+BUILD_PY = HERE.parent / "build.py"
+
+# A one-article issue and the front matter of its article (lines 1-6),
+# shared by the tests that write small manuscripts of their own.
+ONE_ARTICLE_ISSUE = """\
+series: Spotlight on Regional Affairs
+volume: 40
+number: 6
+month: 6
+year: 2022
+publisher: Institute of Regional Studies, Islamabad
+articles:
+  - article.md
+"""
+FRONT_MATTER = """\
+---
+title: "A Short Test Article"
+authors:
+  - name: Test Author
+    bio: Test Author writes tests.
+---
+"""
+
+
+def run_build(*args: str, timeout: float = 120, env: dict | None = None
+              ) -> subprocess.CompletedProcess:
+    """`python build.py ARGS` from the project folder, as an editor runs it."""
+    return subprocess.run([sys.executable, str(BUILD_PY), *args], cwd=HERE.parent, env=env,
+                          capture_output=True, text=True, encoding="utf-8",
+                          errors="replace", timeout=timeout)
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 @lru_cache(maxsize=None)

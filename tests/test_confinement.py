@@ -10,30 +10,18 @@ from __future__ import annotations
 
 import re
 import struct
-import subprocess
-import sys
 import zlib
 from pathlib import Path
 
 import pytest
 
-from helpers import seed_cache
-from pipeline.paths import ROOT
+from helpers import ONE_ARTICLE_ISSUE, run_build, seed_cache
 from pipeline.tools import poppler
 
 TOKEN = "CANARY-5e1f9c-DO-NOT-LEAK"
 URDU = "اردو"  # forces XeLaTeX
 
-ISSUE = """series: Spotlight on Regional Affairs
-volume: 40
-number: 6
-month: 6
-year: 2022
-publisher: Institute of Regional Studies, Islamabad
-allow_raw_latex: {raw}
-limits: {{seconds: 60}}
-articles: [attack.md]
-"""
+ISSUE = ONE_ARTICLE_ISSUE + "allow_raw_latex: {raw}\nlimits: {{seconds: 60}}\n"
 
 FRONT = """---
 title: Attack
@@ -112,16 +100,14 @@ def test_route_cannot_leak_or_escape(route, engine, outside, tmp_path, built_sam
     (issue / "issue.yaml").write_text(ISSUE.format(raw=str(raw).lower()))
     if engine == "xelatex":
         body = f"{URDU} {body}"
-    (issue / "attack.md").write_text(FRONT.format(extra=extra.format(o=outside),
+    (issue / "article.md").write_text(FRONT.format(extra=extra.format(o=outside),
                                                   body=body.format(o=outside)))
     (issue / "link.png").symlink_to(outside / "canary.png")
     build = tmp_path / "build"
     seed_cache(build, built_sample.dirs.root)
     before = sorted(p.name for p in outside.iterdir())
 
-    done = subprocess.run([sys.executable, "build.py", "--build-dir", str(build), "article",
-                           str(issue / "attack.md")], cwd=ROOT, capture_output=True,
-                          text=True, timeout=120)
+    done = run_build("--build-dir", str(build), "article", str(issue / "article.md"))
 
     output = done.stdout + done.stderr
     assert "Traceback" not in output

@@ -12,38 +12,25 @@ strings in its text layer. See tests/corpus/README.md for the format.
 from __future__ import annotations
 
 import copy
-import hashlib
 import re
 import shutil
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from helpers import FRONT_MATTER, digest, run_build
+from pipeline.tools import poppler
 
-from pipeline.tools import poppler  # noqa: E402
-
-BUILD_PY = ROOT / "build.py"
 CORPUS = Path(__file__).resolve().parent / "corpus"
 CASES: dict = yaml.safe_load((CORPUS / "cases.yaml").read_text(encoding="utf-8"))
 BASE_ISSUE = Path(__file__).resolve().parent / "resources" / "unicode-names" / "issue.yaml"
 SLUG = "2022-06"            # issue folder name: the same for the good build and every case
 MANUSCRIPT = "article.md"   # the article's file name: the same for the good build and every case
 TIMEOUT = 120               # per build; pathological cases (limits.seconds: 20) get 60
-GOOD_MD = """\
----
-title: "A Short Test Article"
-authors:
-  - name: Test Author
-    bio: Test Author writes tests.
----
-
+GOOD_MD = FRONT_MATTER + """
 ## Introduction
 
 The zebrafinch migrates northwards every spring.
@@ -65,14 +52,8 @@ def issue_yaml(extra: dict | None = None) -> str:
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
 
 
-def run_build(build: Path, md: Path, timeout: float) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(BUILD_PY), "--build-dir", str(build),
-                           "article", str(md)], cwd=ROOT, capture_output=True,
-                          text=True, encoding="utf-8", errors="replace", timeout=timeout)
-
-
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def build_article(build: Path, md: Path, timeout: float) -> subprocess.CompletedProcess:
+    return run_build("--build-dir", str(build), "article", str(md), timeout=timeout)
 
 
 def flat(text: str) -> str:
@@ -128,7 +109,7 @@ def good(tmp_path_factory) -> Good:
     folder.mkdir()
     (folder / "issue.yaml").write_text(issue_yaml(), encoding="utf-8")
     state.md.write_text(GOOD_MD, encoding="utf-8")
-    result = run_build(state.build, state.md, TIMEOUT)
+    result = build_article(state.build, state.md, TIMEOUT)
     assert result.returncode == 0, result.stderr
     text = pdf_text(state.pdf)
     assert "zebrafinch" in text and "A Short Test Article" in text
@@ -168,7 +149,7 @@ def test_case(name, good, tmp_path):
     codes = [0 if e == "pdf" else e for e in allowed]
 
     started = time.monotonic()
-    result = run_build(build, md, timeout)
+    result = build_article(build, md, timeout)
     elapsed = time.monotonic() - started
     output = result.stdout + result.stderr
     report = f"exit {result.returncode} after {elapsed:.1f} s\n{output}"

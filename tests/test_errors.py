@@ -6,49 +6,27 @@ and mtime alone, write no other PDF and leave no scratch folder behind.
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import shutil
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from helpers import FRONT_MATTER, ONE_ARTICLE_ISSUE, digest, run_build
+from pipeline import cli
+from pipeline.errors import LimitReached, ToolMissing
+from pipeline.runner import Budget, run
+from pipeline.tools import pandoc
 
-from pipeline import cli  # noqa: E402
-from pipeline.errors import LimitReached, ToolMissing  # noqa: E402
-from pipeline.runner import Budget, run  # noqa: E402
-from pipeline.tools import pandoc  # noqa: E402
-
-BUILD_PY = ROOT / "build.py"
 SLUG = "2022-06"
 
-ISSUE_YAML = """\
-series: Spotlight on Regional Affairs
-volume: 40
-number: 6
-month: 6
-year: 2022
-publisher: Institute of Regional Studies, Islamabad
-articles:
-  - article.md
-"""
+ISSUE_YAML = ONE_ARTICLE_ISSUE
 RAW_LATEX = ISSUE_YAML + "allow_raw_latex: true\n"
 # The body's paragraphs: line 10 is harmless, line 12 is where each case puts trouble.
-HEAD = """\
----
-title: "A Short Test Article"
-authors:
-  - name: Test Author
-    bio: Test Author writes tests.
----
-
+HEAD = FRONT_MATTER + """
 ## Introduction
 
 First paragraph is harmless.
@@ -58,18 +36,9 @@ GOOD_MD = HEAD + "The zebrafinch migrates northwards every spring.\n"
 TROUBLE_LINE = 12
 
 
-def run_cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(BUILD_PY), *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
-
-
 def pdf_text(pdf: Path) -> str:
     return subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True,
                           text=True, check=True).stdout
-
-
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 class Project:
@@ -89,7 +58,7 @@ class Project:
         self.md.write_text(md, encoding="utf-8")
 
     def build_article(self, build: Path | None = None, env: dict | None = None):
-        return run_cli("--build-dir", str(build or self.build), "article", str(self.md), env=env)
+        return run_build("--build-dir", str(build or self.build), "article", str(self.md), env=env)
 
     def assert_nothing_written(self) -> None:
         """The good PDF is untouched, no other PDF exists, no scratch folder is left."""

@@ -8,7 +8,7 @@ import sys
 import pikepdf
 import pytest
 
-from conftest import SAMPLE, build
+from conftest import SAMPLE
 from helpers import (HEADER, RESOURCES, copy_issue, first_line, fold, footer, last_line, lines,
                      mtimes, page_texts, seed_cache)
 from pipeline.issue import build_issue

@@ -1,28 +1,17 @@
 """Runaway documents end within their limits, with a message naming the limit."""
 from __future__ import annotations
 
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from helpers import seed_cache
+from helpers import ONE_ARTICLE_ISSUE, run_build, seed_cache
 from pipeline.errors import LimitReached
-from pipeline.paths import ROOT
 from pipeline.runner import Budget, run
 
-ISSUE = """series: Spotlight on Regional Affairs
-volume: 40
-number: 6
-month: 6
-year: 2022
-publisher: Institute of Regional Studies, Islamabad
-allow_raw_latex: true
-limits: {limits}
-articles: [runaway.md]
-"""
+ISSUE = ONE_ARTICLE_ISSUE + "allow_raw_latex: true\nlimits: {limits}\n"
 ARTICLE = """---
 title: Runaway
 authors:
@@ -40,12 +29,10 @@ def _build(tmp_path: Path, built_sample, limits: str, body: str):
     issue = tmp_path / "issue"
     issue.mkdir()
     (issue / "issue.yaml").write_text(ISSUE.format(limits=limits))
-    (issue / "runaway.md").write_text(ARTICLE.format(body=body))
+    (issue / "article.md").write_text(ARTICLE.format(body=body))
     seed_cache(tmp_path / "build", built_sample.dirs.root)
     started = time.monotonic()
-    done = subprocess.run([sys.executable, "build.py", "--build-dir", str(tmp_path / "build"),
-                           "article", str(issue / "runaway.md")], cwd=ROOT, capture_output=True,
-                          text=True, timeout=120)
+    done = run_build("--build-dir", str(tmp_path / "build"), "article", str(issue / "article.md"))
     return done, time.monotonic() - started
 
 

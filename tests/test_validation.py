@@ -12,34 +12,18 @@ from __future__ import annotations
 import hashlib
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-BUILD_PY = ROOT / "build.py"
+from helpers import FRONT_MATTER, ONE_ARTICLE_ISSUE, run_build
+from pipeline.paths import MANUSCRIPT
+
 SLUG = "2022-06"          # the issue folder's name, as for the sample issue
 
-ISSUE_YAML = """\
-series: Spotlight on Regional Affairs
-volume: 40
-number: 6
-month: 6
-year: 2022
-publisher: Institute of Regional Studies, Islamabad
-articles:
-  - article.md
-"""
+ISSUE_YAML = ONE_ARTICLE_ISSUE
 # Line numbers matter below: the front matter is lines 1-6, the body 7-10.
-GOOD_MD = """\
----
-title: "A Short Test Article"
-authors:
-  - name: Test Author
-    bio: Test Author writes tests.
----
-
+GOOD_MD = FRONT_MATTER + """
 ## Introduction
 
 Plain paragraph with some words.
@@ -47,13 +31,8 @@ Plain paragraph with some words.
 BIO = "    bio: Test Author writes tests.\n"
 
 
-def run_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(BUILD_PY), *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
-
-
 def build_article(build: Path, md: Path) -> subprocess.CompletedProcess:
-    return run_cli("--build-dir", str(build), "article", str(md))
+    return run_build("--build-dir", str(build), "article", str(md))
 
 
 def tree_snapshot(build: Path) -> dict[str, tuple[str, int]]:
@@ -272,7 +251,7 @@ def test_bom_and_crlf_simply_work(project, fresh_build, encoding):
 
 def test_check_accepts_the_good_issue(project):
     project.write()
-    result = run_cli("--build-dir", str(project.build), "check", str(project.folder))
+    result = run_build("--build-dir", str(project.build), "check", str(project.folder))
     assert result.returncode == 0, result.stderr
     assert "1 articles, all valid" in result.stdout
     assert project.pdf.read_bytes() == project.good_bytes
@@ -280,8 +259,8 @@ def test_check_accepts_the_good_issue(project):
 
 
 def test_check_accepts_the_sample_issue(tmp_path):
-    result = run_cli("--build-dir", str(tmp_path / "build"), "check",
-                     str(ROOT / "manuscript" / SLUG))
+    result = run_build("--build-dir", str(tmp_path / "build"), "check",
+                     str(MANUSCRIPT / SLUG))
     assert result.returncode == 0, result.stderr
     assert "3 articles, all valid" in result.stdout
     assert not (tmp_path / "build").exists() or pdfs_under(tmp_path / "build") == []
@@ -290,7 +269,7 @@ def test_check_accepts_the_sample_issue(tmp_path):
 def test_check_refuses_a_broken_issue(project):
     project.write(GOOD_MD.replace("- name:", "- nmae:"))
     before = tree_snapshot(project.build)
-    result = run_cli("--build-dir", str(project.build), "check", str(project.folder))
+    result = run_build("--build-dir", str(project.build), "check", str(project.folder))
     assert result.returncode == 3, result.stderr
     assert f"{project.md}:4:" in result.stderr
     assert "unknown key 'nmae'" in result.stderr and "did you mean 'name'" in result.stderr
