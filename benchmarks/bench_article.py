@@ -12,7 +12,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from benchmarks.synthetic import forget_outputs, write_issue  # noqa: E402
+from benchmarks.synthetic import EDITOR_ENV, forget_outputs, write_issue  # noqa: E402
 from pipeline.tools.pandoc import pandoc_path  # noqa: E402
 
 RUNS = 7
@@ -20,7 +20,7 @@ RUNS = 7
 
 def timed(argv, cwd) -> float:
     started = time.perf_counter()
-    subprocess.run(argv, cwd=cwd, check=True, capture_output=True)
+    subprocess.run(argv, cwd=cwd, check=True, capture_output=True, env=EDITOR_ENV)
     return time.perf_counter() - started
 
 
@@ -33,7 +33,7 @@ def main() -> None:
                      "article", str(manuscript)]
         plain_argv = [pandoc_path(), str(manuscript), "-o", str(scratch / "plain.pdf"),
                       "--pdf-engine=pdflatex"]
-        subprocess.run(ours_argv, check=True, capture_output=True)  # warm the format cache
+        subprocess.run(ours_argv, check=True, capture_output=True, env=EDITOR_ENV)  # warm caches
         ours, plain = [], []
         for _ in range(RUNS):
             forget_outputs(build)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -23,6 +24,7 @@ from .article import Built, build_article, figure_files
 from .errors import InputError, Location, PipelineError
 from .model import Article, Issue, load_article, load_issue
 from .paths import ROOT, STYLES, TEMPLATES, BuildDirs
+from .tools.pandoc import pandoc_path
 
 
 @dataclass
@@ -45,12 +47,19 @@ def load(folder: Path) -> tuple[Issue, list[Article]]:
 
 
 # ------------------------------------------------------------- content keys
-def _tree_digest(*folders: Path) -> str:
+def _shared_digest(*folders: Path) -> str:
+    """The pipeline's own inputs: its code, template, class, and the tools'
+    identity (each program's resolved path, size and time: no process run)."""
     digest = hashlib.sha256(__version__.encode())
     for folder in folders:
         for path in sorted(folder.rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:
                 digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
+    for program in (pandoc_path(), *map(shutil.which, ("pdftex", "xetex", "xdvipdfmx"))):
+        if program:
+            real = Path(program).resolve()
+            info = real.stat()
+            digest.update(f"{real}:{info.st_size}:{info.st_mtime_ns}".encode())
     return digest.hexdigest()
 
 
@@ -145,7 +154,7 @@ def build_articles(issue: Issue, articles: list[Article], dirs: BuildDirs, *, jo
                    progress=None, only: set[str] | None = None) -> IssueResult:
     """Build (or reuse) every article with its issue page numbers."""
     state = State(dirs.issue(issue.slug) / "state.json")
-    shared = _tree_digest(TEMPLATES, STYLES / issue.style, ROOT / "pipeline")
+    shared = _shared_digest(TEMPLATES, STYLES / issue.style, ROOT / "pipeline")
     figures = figure_files(issue.folder, dirs)
     keys = {a.slug: content_key(a, shared, figures) for a in articles}
     result = IssueResult(issue)

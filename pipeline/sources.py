@@ -122,9 +122,8 @@ class YamlData:
 
 def load_yaml(text: str, path: Path, first_line: int = 1) -> YamlData:
     """Parse strict YAML: one mapping, no duplicate keys, anchors, aliases or tags."""
-    loader = yaml.SafeLoader(text)
+    loader = _StrictLoader(text)
     try:
-        _reject_anchors(text, path, first_line)
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         # "while scanning a quoted scalar" points at where the quote opened:
@@ -133,9 +132,10 @@ def load_yaml(text: str, path: Path, first_line: int = 1) -> YamlData:
         mark = exc.context_mark if opened else (exc.problem_mark or exc.context_mark)
         problem = f"{exc.context}: {exc.problem}" if opened else (exc.problem or exc.context)
         where = Location(path, mark.line + first_line, mark.column + 1) if mark else Location(path)
-        raise InputError(f"invalid YAML: {problem}", where=where,
-                         hint="check indentation, colons after keys, and quote values "
-                              "that contain ': ' or start with a special character") from None
+        hint = ("write the value out in full" if isinstance(exc, _AnchorFound) else
+                "check indentation, colons after keys, and quote values "
+                "that contain ': ' or start with a special character")
+        raise InputError(f"invalid YAML: {problem}", where=where, hint=hint) from None
     except yaml.YAMLError as exc:
         raise InputError(f"invalid YAML: {exc}", where=Location(path, first_line)) from None
     finally:
@@ -150,13 +150,20 @@ def load_yaml(text: str, path: Path, first_line: int = 1) -> YamlData:
     return data
 
 
-def _reject_anchors(text: str, path: Path, first_line: int) -> None:
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+class _AnchorFound(yaml.MarkedYAMLError):
+    pass
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that stops at the first anchor or alias (&name, *name):
+    they hide values in other places, and aliases can nest into a bomb."""
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            mark = event.start_mark
-            raise InputError("YAML anchors and aliases (&name, *name) are not allowed",
-                             where=Location(path, mark.line + first_line, mark.column + 1),
-                             hint="write the value out in full")
+            raise _AnchorFound(problem="anchors and aliases (&name, *name) are not allowed",
+                               problem_mark=event.start_mark)
+        return super().compose_node(parent, index)
 
 
 def _node_location(node, path: Path, first_line: int) -> Location:
