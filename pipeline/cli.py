@@ -17,7 +17,7 @@ from .paths import MANUSCRIPT, ROOT, BuildDirs
 
 EXIT_CODES = """exit codes:
   0  success
-  2  wrong command-line usage
+  2  usage: unknown command or option (see --help)
   3  input error: manuscript, front matter or issue.yaml (file:line says where)
   4  missing tool: Pandoc, pdfLaTeX or poppler not installed (run 'make setup')
   5  build failed: Pandoc or LaTeX stopped (the message and log path say why)
