@@ -19,7 +19,7 @@ def test_readme_documents_every_exit_code():
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     for code, meaning in ((0, "success"), (2, "usage"), (3, "input error"), (4, "missing tool"),
                           (5, "build failed"), (6, "invalid output"), (7, "limit reached")):
-        assert f"{code} {meaning}" in text
+        assert f"| {code} | {meaning} |" in text
         assert f"{code}  {meaning}" in cli.EXIT_CODES
 
 
