@@ -1,11 +1,12 @@
 #!/bin/sh
-# Debian packages the pipeline needs: TeX Live (no texlive-full, no
-# texlive-fonts-extra), TeX Gyre fonts, poppler and bubblewrap.
+# Debian packages the pipeline needs: TeX Live with pdfTeX and XeTeX (no
+# texlive-full, no texlive-fonts-extra), TeX Gyre fonts (Type 1 for pdfTeX,
+# OpenType for XeTeX), Amiri for Arabic script, poppler and bubblewrap.
 # As root they are installed; otherwise the exact command is printed.
 set -eu
 PACKAGES="texlive-latex-base texlive-latex-recommended texlive-latex-extra
-texlive-plain-generic texlive-fonts-recommended texlive-lang-english tex-gyre lmodern
-poppler-utils bubblewrap"
+texlive-plain-generic texlive-fonts-recommended texlive-lang-english texlive-xetex
+tex-gyre fonts-texgyre fonts-hosny-amiri lmodern poppler-utils bubblewrap"
 missing=""
 for package in $PACKAGES; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" \
