@@ -65,3 +65,12 @@ def copy_built(tmp_path):
         return BuiltIssue(folder, dirs, original.result, dirs.issue_pdf(slug),
                           {s: dirs.article_pdf(slug, s) for s in original.articles})
     return copy
+
+
+@pytest.fixture
+def fresh_build(project, tmp_path) -> Path:
+    """An empty build folder reusing the precompiled format of the module's
+    `project` (a fixture each module that uses this one defines)."""
+    build = tmp_path / "build"
+    seed_cache(build, project.build)
+    return build

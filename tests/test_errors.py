@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import time
 from pathlib import Path
@@ -82,14 +81,6 @@ def project(tmp_path_factory) -> Project:
     project.good_digest = digest(project.pdf)
     project.good_mtime = project.pdf.stat().st_mtime_ns
     return project
-
-
-@pytest.fixture
-def fresh_build(project, tmp_path) -> Path:
-    """An empty build folder that reuses the module's precompiled format."""
-    build = tmp_path / "build"
-    shutil.copytree(project.build / ".cache", build / ".cache")
-    return build
 
 
 def assert_failed(result, project: Project, codes=(5,)) -> str:

@@ -10,7 +10,6 @@ module from the same issue folder) keeps its bytes and its mtime.
 from __future__ import annotations
 
 import hashlib
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -89,14 +88,6 @@ def project(tmp_path_factory) -> Project:
     project.good_mtime = project.pdf.stat().st_mtime_ns
     assert project.good_bytes.startswith(b"%PDF-")
     return project
-
-
-@pytest.fixture
-def fresh_build(project, tmp_path) -> Path:
-    """An empty build folder that reuses the module's precompiled format."""
-    build = tmp_path / "build"
-    shutil.copytree(project.build / ".cache", build / ".cache")
-    return build
 
 
 # -------------------------------------------------------------------- cases
