@@ -1,4 +1,4 @@
-"""The recipe for one article: model -> Pandoc -> pdfLaTeX -> checked, stamped PDF.
+"""The recipe for one article: model -> Pandoc -> TeX engine -> checked, stamped PDF.
 
 Everything happens in a fresh scratch folder; the finished PDF is moved
 into place only when every step succeeded, so a failed build never leaves
@@ -51,7 +51,7 @@ def build_article(article: Article, first_page: int, output: Path, dirs: BuildDi
     stage(name) is told each step as it starts (for progress displays)."""
     _import_pikepdf_meanwhile()
     issue = article.issue
-    budget = Budget(issue.limits.seconds, issue.limits.memory_mb, issue.limits.output_mb)
+    budget = Budget.of(issue.limits)
     dirs.work.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f"{article.slug}-", dir=dirs.work))
     try:
@@ -59,8 +59,9 @@ def build_article(article: Article, first_page: int, output: Path, dirs: BuildDi
         (work / "pagesetup.tex").write_text(
             f"\\spotlightsetup{{firstpage={first_page},maxpages={issue.limits.pages}}}\n")
         warnings = _latex_source(article, work, budget, dirs.cache / "latex", key, stage)
-        stage(engines.NAMES[engines.engine_for(article)])
-        raw_pdf = _typeset(article, work / "article.tex", budget, dirs)
+        engine = engines.engine_for(article)
+        stage(engines.NAMES[engine])
+        raw_pdf = _typeset(article, engine, work / "article.tex", budget, dirs)
         warnings += _overfull_warnings(article, work / "article.tex")
         stage("checking and stamping")
         pages = _finish(article, raw_pdf, first_page, work / "final.pdf")
@@ -138,10 +139,10 @@ def _copy_figures(folder: Path, work: Path, dirs: BuildDirs) -> None:
         shutil.copyfile(path, target)
 
 
-def _typeset(article: Article, tex: Path, budget: Budget, dirs: BuildDirs) -> Path:
-    """Run the engine the article needs; a glyph no font has is an error too."""
+def _typeset(article: Article, engine: str, tex: Path, budget: Budget, dirs: BuildDirs) -> Path:
+    """Typeset with engine; point an error at the manuscript line it came from."""
     try:
-        return typeset(engines.engine_for(article), article.issue.style, tex, budget, dirs)
+        return typeset(engine, article.issue.style, tex, budget, dirs)
     except (BuildFailed, LimitReached) as error:
         raise _located(error, article, tex, dirs) from None
 

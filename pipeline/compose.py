@@ -55,7 +55,7 @@ def _editorial(issue: Issue) -> str:
 
 def front_matter_pdf(issue: Issue, built: list[Built], dirs: BuildDirs) -> Path:
     """Typeset cover and contents in a scratch folder; return the PDF's path there."""
-    budget = Budget(issue.limits.seconds, issue.limits.memory_mb, issue.limits.output_mb)
+    budget = Budget.of(issue.limits)
     dirs.work.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="front-", dir=dirs.work))
     tex = work / "front.tex"

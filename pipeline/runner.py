@@ -28,6 +28,11 @@ class Budget:
     memory_mb: int | None = 2048   # address space; None for runtimes that reserve a lot
     output_mb: int = 200           # largest file the program may write
 
+    @classmethod
+    def of(cls, limits) -> "Budget":
+        """The budget an issue's `limits:` give each program."""
+        return cls(limits.seconds, limits.memory_mb, limits.output_mb)
+
 
 @dataclass
 class Result:
