@@ -21,7 +21,7 @@ from pathlib import Path
 
 from . import __version__
 from .article import Built, build_article, figure_files
-from .errors import InputError, Location, PipelineError
+from .errors import InputError, InvalidOutput, Location, PipelineError
 from .model import Article, Issue, load_article, load_issue
 from .paths import ROOT, STYLES, TEMPLATES, BuildDirs
 from .tools.pandoc import pandoc_path
@@ -181,14 +181,15 @@ def build_articles(issue: Issue, articles: list[Article], dirs: BuildDirs, *, jo
             progress.done(a.slug, failed=True)
             return a, error
         state.record(a.slug, keys[a.slug], built)
-        result.rebuilt.append(a.slug)
+        if a.slug not in result.rebuilt:  # a fix-up round may build it twice
+            result.rebuilt.append(a.slug)
         progress.done(a.slug)
         return a, built
 
+    needed = [a for a in articles if only is None or _needed(a, articles, only)]
     for _round in range(3):  # one fix-up round suffices; a third means a page count flip-flops
         firsts = predicted_first_pages()
-        todo = [a for a in articles if (only is None or _needed(a, articles, only))
-                and not up_to_date(a, firsts[a.slug])]
+        todo = [a for a in needed if not up_to_date(a, firsts[a.slug])]
         if not todo:
             break
         progress.plan(len(todo))
@@ -200,9 +201,15 @@ def build_articles(issue: Issue, articles: list[Article], dirs: BuildDirs, *, jo
             result.failures = failed
             break
     firsts = predicted_first_pages()
-    for a in articles:
+    unsettled = [a.slug for a in needed if not up_to_date(a, firsts[a.slug])]
+    if unsettled and not result.failures:
+        raise InvalidOutput(f"the page numbers of {', '.join(unsettled)} did not settle after "
+                            "three rounds (an article's page count changes with its first page)",
+                            where=Location(issue.folder / "issue.yaml"),
+                            hint="report this with the issue folder; it is a bug in the class")
+    for a in needed:
         old = state.article(a.slug)
-        if old and (only is None or _needed(a, articles, only)) and up_to_date(a, firsts[a.slug]):
+        if old and up_to_date(a, firsts[a.slug]):
             result.built.append(Built(a, dirs.article_pdf(issue.slug, a.slug), old["first_page"],
                                       old["pages"], list(old.get("warnings", []))))
     return result
