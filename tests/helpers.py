@@ -108,3 +108,50 @@ def seed_cache(build_root: Path, from_root: Path) -> None:
 def mtimes(folder: Path) -> dict[str, int]:
     """mtime_ns of every PDF under folder, by relative path."""
     return {str(p.relative_to(folder)): p.stat().st_mtime_ns for p in sorted(folder.rglob("*.pdf"))}
+
+
+class OneArticleProject:
+    """manuscript/2022-06 holding issue.yaml and article.md, a build folder,
+    and the digest and mtime of the good PDF built there first."""
+
+    SLUG = "2022-06"
+
+    def __init__(self, base: Path, good_md: str):
+        self.base = base
+        self.folder = base / "manuscript" / self.SLUG
+        self.folder.mkdir(parents=True)
+        self.issue_yaml = self.folder / "issue.yaml"
+        self.md = self.folder / "article.md"
+        self.build = base / "build"
+        self.pdf = self.build / self.SLUG / "articles" / "article.pdf"
+        self.good_md = good_md
+        self.good_digest = ""
+        self.good_mtime = 0
+
+    def write(self, md: str | bytes | None = None, issue: str = ONE_ARTICLE_ISSUE) -> None:
+        self.issue_yaml.write_text(issue, encoding="utf-8")
+        md = self.good_md if md is None else md
+        if isinstance(md, bytes):
+            self.md.write_bytes(md)
+        else:
+            self.md.write_text(md, encoding="utf-8")
+
+    def build_article(self, build: Path | None = None, env: dict | None = None):
+        return run_build("--build-dir", str(build or self.build), "article", str(self.md), env=env)
+
+    def remember_good_pdf(self) -> None:
+        assert self.pdf.read_bytes().startswith(b"%PDF-")
+        self.good_digest = digest(self.pdf)
+        self.good_mtime = self.pdf.stat().st_mtime_ns
+
+    def assert_good_pdf_untouched(self) -> None:
+        assert digest(self.pdf) == self.good_digest
+        assert self.pdf.stat().st_mtime_ns == self.good_mtime
+
+    def assert_nothing_written(self) -> None:
+        """The good PDF is untouched, no other PDF exists, no scratch folder is left."""
+        self.assert_good_pdf_untouched()
+        pdfs = sorted(p for p in self.build.rglob("*") if p.suffix == ".pdf" or ".pdf." in p.name)
+        assert pdfs == [self.pdf]
+        work = self.build / ".work"
+        assert not work.exists() or list(work.iterdir()) == []

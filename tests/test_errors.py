@@ -14,13 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from helpers import FRONT_MATTER, ONE_ARTICLE_ISSUE, digest, run_build
+from helpers import FRONT_MATTER, ONE_ARTICLE_ISSUE, OneArticleProject
 from pipeline import cli
 from pipeline.errors import LimitReached, ToolMissing
 from pipeline.runner import Budget, run
 from pipeline.tools import pandoc
 
-SLUG = "2022-06"
+SLUG = OneArticleProject.SLUG
 
 ISSUE_YAML = ONE_ARTICLE_ISSUE
 RAW_LATEX = ISSUE_YAML + "allow_raw_latex: true\n"
@@ -40,50 +40,18 @@ def pdf_text(pdf: Path) -> str:
                           text=True, check=True).stdout
 
 
-class Project:
-    def __init__(self, base: Path):
-        self.base = base
-        self.folder = base / "manuscript" / SLUG
-        self.folder.mkdir(parents=True)
-        self.issue_yaml = self.folder / "issue.yaml"
-        self.md = self.folder / "article.md"
-        self.build = base / "build"
-        self.pdf = self.build / SLUG / "articles" / "article.pdf"
-        self.good_digest = ""
-        self.good_mtime = 0
-
-    def write(self, md: str = GOOD_MD, issue: str = ISSUE_YAML) -> None:
-        self.issue_yaml.write_text(issue, encoding="utf-8")
-        self.md.write_text(md, encoding="utf-8")
-
-    def build_article(self, build: Path | None = None, env: dict | None = None):
-        return run_build("--build-dir", str(build or self.build), "article", str(self.md), env=env)
-
-    def assert_nothing_written(self) -> None:
-        """The good PDF is untouched, no other PDF exists, no scratch folder is left."""
-        assert self.pdf.is_file()
-        assert digest(self.pdf) == self.good_digest
-        assert self.pdf.stat().st_mtime_ns == self.good_mtime
-        pdfs = sorted(p for p in self.build.rglob("*")
-                      if p.suffix == ".pdf" or ".pdf." in p.name)
-        assert pdfs == [self.pdf]
-        work = self.build / ".work"
-        assert not work.exists() or list(work.iterdir()) == []
-
-
 @pytest.fixture(scope="module")
-def project(tmp_path_factory) -> Project:
-    project = Project(tmp_path_factory.mktemp("errors"))
+def project(tmp_path_factory) -> OneArticleProject:
+    project = OneArticleProject(tmp_path_factory.mktemp("errors"), GOOD_MD)
     project.write()
     result = project.build_article()
     assert result.returncode == 0, result.stderr
     assert "zebrafinch" in pdf_text(project.pdf)
-    project.good_digest = digest(project.pdf)
-    project.good_mtime = project.pdf.stat().st_mtime_ns
+    project.remember_good_pdf()
     return project
 
 
-def assert_failed(result, project: Project, codes=(5,)) -> str:
+def assert_failed(result, project: OneArticleProject, codes=(5,)) -> str:
     stderr = result.stderr
     assert result.returncode in codes, stderr
     assert "Traceback" not in stderr + result.stdout

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from helpers import FRONT_MATTER, ONE_ARTICLE_ISSUE, run_build
+from helpers import FRONT_MATTER, ONE_ARTICLE_ISSUE, OneArticleProject, run_build
 from pipeline.paths import MANUSCRIPT
 
-SLUG = "2022-06"          # the issue folder's name, as for the sample issue
+SLUG = OneArticleProject.SLUG
 
 ISSUE_YAML = ONE_ARTICLE_ISSUE
 # Line numbers matter below: the front matter is lines 1-6, the body 7-10.
@@ -56,37 +56,13 @@ def pdfs_under(build: Path) -> list[Path]:
 
 
 # ----------------------------------------------------------------- fixtures
-class Project:
-    """An issue folder with one article, and a build folder with its good PDF."""
-
-    def __init__(self, base: Path):
-        self.folder = base / "manuscript" / SLUG
-        self.folder.mkdir(parents=True)
-        self.issue_yaml = self.folder / "issue.yaml"
-        self.md = self.folder / "article.md"
-        self.build = base / "build"
-        self.pdf = self.build / SLUG / "articles" / "article.pdf"
-        self.good_bytes = b""
-        self.good_mtime = 0
-
-    def write(self, md: str | bytes = GOOD_MD, issue: str = ISSUE_YAML) -> None:
-        self.issue_yaml.write_text(issue, encoding="utf-8")
-        if isinstance(md, bytes):
-            self.md.write_bytes(md)
-        else:
-            self.md.write_text(md, encoding="utf-8")
-
-
 @pytest.fixture(scope="module")
-def project(tmp_path_factory) -> Project:
-    project = Project(tmp_path_factory.mktemp("validation"))
+def project(tmp_path_factory) -> OneArticleProject:
+    project = OneArticleProject(tmp_path_factory.mktemp("validation"), GOOD_MD)
     project.write()
     result = build_article(project.build, project.md)
     assert result.returncode == 0, result.stderr
-    assert project.pdf.is_file()
-    project.good_bytes = project.pdf.read_bytes()
-    project.good_mtime = project.pdf.stat().st_mtime_ns
-    assert project.good_bytes.startswith(b"%PDF-")
+    project.remember_good_pdf()
     return project
 
 
@@ -192,8 +168,7 @@ def test_invalid_input_is_refused_and_writes_nothing(project, case):
     # nothing was written, the last good PDF is untouched
     assert tree_snapshot(project.build) == before
     assert pdfs_under(project.build) == [project.pdf]
-    assert project.pdf.read_bytes() == project.good_bytes
-    assert project.pdf.stat().st_mtime_ns == project.good_mtime
+    project.assert_good_pdf_untouched()
     assert not (project.build / ".work").exists() or not any((project.build / ".work").iterdir())
 
 
@@ -207,8 +182,7 @@ def test_unclosed_quote_points_at_the_line_that_opens_it(project):
     head = result.stderr.splitlines()[0]
     # The quote opens on line 2; the parser only notices at the end of the front matter.
     assert head.startswith(f"{project.md}:2:") or "line 2" in result.stderr, result.stderr
-    assert project.pdf.read_bytes() == project.good_bytes
-    assert project.pdf.stat().st_mtime_ns == project.good_mtime
+    project.assert_good_pdf_untouched()
 
 
 def test_invalid_input_into_an_empty_build_dir_writes_no_pdf(project, fresh_build):
@@ -245,8 +219,7 @@ def test_check_accepts_the_good_issue(project):
     result = run_build("--build-dir", str(project.build), "check", str(project.folder))
     assert result.returncode == 0, result.stderr
     assert "1 articles, all valid" in result.stdout
-    assert project.pdf.read_bytes() == project.good_bytes
-    assert project.pdf.stat().st_mtime_ns == project.good_mtime
+    project.assert_good_pdf_untouched()
 
 
 def test_check_accepts_the_sample_issue(tmp_path):
