@@ -3,6 +3,9 @@
 -- \spotlightrtl{...}, which the class sets right to left in a font that
 -- has the letters. The runs hold Arabic-script letters only, so they need
 -- no LaTeX escaping.
+local each_text_field = dofile(pandoc.path.join {
+  pandoc.path.directory(PANDOC_SCRIPT_FILE), 'fields.lua' })
+
 local function is_arabic(cp)
   return (cp >= 0x0600 and cp <= 0x06FF) or (cp >= 0x0750 and cp <= 0x077F)
       or (cp >= 0x08A0 and cp <= 0x08FF) or (cp >= 0xFB50 and cp <= 0xFDFF)
@@ -64,14 +67,7 @@ local function wrap(inlines)
 end
 
 local function Meta(meta)
-  for _, key in ipairs { 'title', 'subtitle' } do
-    if meta[key] then meta[key] = wrap(meta[key]) end
-  end
-  for _, author in ipairs(meta.authors or {}) do
-    author.name = wrap(author.name)
-    author.bio = wrap(author.bio)
-  end
-  return meta
+  return each_text_field(meta, wrap)
 end
 
 return { { Inlines = wrap, Meta = Meta } }
