@@ -28,10 +28,6 @@ def pandoc_path() -> str:
     return found
 
 
-def version() -> str:
-    return run([pandoc_path(), "--version"], cwd=Path("."), budget=Budget(seconds=20)).stdout.split("\n")[0]
-
-
 def to_latex(source: Path, output: Path, *, defaults: list[Path], metadata: Path,
              cwd: Path, budget: Budget, manuscript: Path) -> list[str]:
     """Convert source to LaTeX; return Pandoc's warnings. `manuscript` names

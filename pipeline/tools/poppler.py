@@ -1,4 +1,4 @@
-"""Poppler's command-line tools: the text layer, the fonts, page images."""
+"""Poppler's command-line tools: the text layer and the fonts of a PDF."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -32,15 +32,3 @@ def fonts(pdf: Path) -> list[dict]:
         # name type... encoding emb sub uni object-id generation
         table.append({"name": parts[0], "embedded": parts[-5] == "yes", "type": " ".join(parts[1:-6])})
     return table
-
-
-def render(pdf: Path, prefix: Path, dpi: int = 60, first: int | None = None,
-           last: int | None = None) -> list[Path]:
-    """PNG images of pages (for looking at proofs)."""
-    argv = ["pdftoppm", "-png", "-r", str(dpi)]
-    if first:
-        argv += ["-f", str(first)]
-    if last:
-        argv += ["-l", str(last)]
-    _run(argv + [str(pdf), str(prefix)], pdf)
-    return sorted(prefix.parent.glob(prefix.name + "-*.png"))
