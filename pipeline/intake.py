@@ -118,7 +118,8 @@ def _read(document, work: Path, budget: Budget, changes: str) -> dict:
     shutil.copyfile(document.path, copy)
     return pandoc.read_office(copy, document.format, media=work / "media", changes=changes,
                               lua_filter=TEMPLATES / "filters" / "intake.lua",
-                              metadata=metadata, cwd=work, budget=budget)
+                              metadata=metadata, cwd=work, budget=budget,
+                              manuscript=document.path)
 
 
 def _plain(meta):

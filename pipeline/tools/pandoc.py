@@ -78,13 +78,14 @@ def _line_of_quote(message: str, source: Path) -> int | None:
 
 
 def read_office(source: Path, reader: str, *, media: Path, changes: str, lua_filter: Path,
-                metadata: Path, cwd: Path, budget: Budget) -> dict:
-    """A .docx/.odt as Pandoc's JSON AST, images extracted under media, lua_filter applied."""
+                metadata: Path, cwd: Path, budget: Budget, manuscript: Path) -> dict:
+    """A .docx/.odt as Pandoc's JSON AST, images extracted under media, lua_filter
+    applied; `manuscript` names the author's file in messages."""
     argv = [pandoc_path(), "+RTS", f"-M{budget.memory_mb or 2048}m", "-RTS", "--sandbox",
             "--from", reader, "--to", "json", f"--track-changes={changes}",
             "--extract-media", str(media), "--lua-filter", str(lua_filter),
             "--metadata-file", str(metadata), str(source)]
-    return json.loads(_convert(argv, source, cwd, budget))
+    return json.loads(_convert(argv, manuscript, cwd, budget))
 
 
 def write_markdown(document: dict, *, cwd: Path, budget: Budget, manuscript: Path) -> str:

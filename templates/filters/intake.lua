@@ -30,16 +30,22 @@ local function guess(field, inlines, reason)
   intake.guesses:insert { field = field, value = markdown(trimmed(inlines)), reason = reason }
 end
 
--- A paragraph made only of bold text: a title or a heading typed by hand.
+-- A paragraph made only of bold text: a title or a heading typed by hand;
+-- the second result says whether it was bold italic too.
 local function bold_only(block)
   if not block or (block.t ~= 'Para' and block.t ~= 'Plain') then return nil end
-  local inner = pandoc.Inlines {}
+  local inner, italic = pandoc.Inlines {}, false
   for _, el in ipairs(block.content) do
-    if el.t == 'Strong' then inner:extend(el.content)
+    if el.t == 'Emph' and #el.content == 1 and el.content[1].t == 'Strong' then
+      el, italic = el.content[1], true
+    end
+    if el.t == 'Strong' then
+      if #el.content == 1 and el.content[1].t == 'Emph' then italic = true end
+      inner:extend(el.content)
     elseif el.t == 'Space' or el.t == 'SoftBreak' or el.t == 'LineBreak' then inner:insert(el)
     else return nil end
   end
-  return #trimmed(inner) > 0 and trimmed(inner) or nil
+  return #trimmed(inner) > 0 and trimmed(inner) or nil, italic
 end
 
 -- Inlines cut at the first element for which cut(el) gives the text
@@ -66,6 +72,10 @@ local function at_colon(el)
 end
 
 -- ---------------------------------------------------------------- title
+local function has_note(block)
+  for _, el in ipairs(block.content or {}) do if el.t == 'Note' then return true end end
+end
+
 local function take_title(doc)
   local title, reason = doc.meta.title, 'the Title style'
   if not title then
@@ -74,6 +84,10 @@ local function take_title(doc)
       title, reason = first.content, 'the first heading'
     else
       title, reason = bold_only(first), 'the first paragraph, in bold'
+    end
+    if not title and first and first.t == 'Para' and #stringify(first) <= 200
+        and doc.blocks[2] and has_note(doc.blocks[2]) then
+      title, reason = first.content, 'the first paragraph (an author line with a note follows)'
     end
     if not title then return end
     doc.blocks:remove(1)
@@ -132,10 +146,6 @@ local function authors_in(para)
   return people
 end
 
-local function has_note(block)
-  for _, el in ipairs(block.content or {}) do if el.t == 'Note' then return true end end
-end
-
 local function looks_like_names(block)
   local text = stringify(block)
   local _, words = text:gsub('%S+', '')
@@ -184,12 +194,11 @@ end
 -- ------------------------------------------------------------- headings
 local function bold_headings(doc)
   for i, block in ipairs(doc.blocks) do
-    local words = bold_only(block)
+    local words, sub = bold_only(block)
     local text = words and stringify(words) or ''
     local _, count = text:gsub('%S+', '')
     if words and count <= 15 and not text:match('[.:;,]$') then
-      local sub = #block.content == 1 and #block.content[1].content == 1
-          and block.content[1].content[1].t == 'Emph'
+      if sub then words = pandoc.Inlines(words):walk { Emph = function(e) return e.content end } end
       doc.blocks[i] = pandoc.Header(sub and 2 or 1, words)
       intake.report:insert('"' .. text .. '" was a bold paragraph; it is now a '
         .. (sub and 'sub-heading (###)' or 'section heading (##)'))
@@ -330,6 +339,13 @@ local function Figure(figure)
   return pandoc.Para { image }
 end
 
+-- Word's and LibreOffice's bookmarks arrive as empty or id-only spans.
+local function Span(span)
+  if span.identifier ~= '' and #span.classes == 0 and #span.attributes == 0 then
+    return span.content
+  end
+end
+
 function Pandoc(doc)
   local languages = {}
   for word, lang in pairs(doc.meta['intake-languages'] or {}) do languages[word] = stringify(lang) end
@@ -338,7 +354,7 @@ function Pandoc(doc)
   take_keywords(doc)
   bold_headings(doc)
   doc.blocks = house_levels(doc)
-  doc.blocks = table_captions(doc.blocks):walk { Figure = Figure }:walk { Image = rename_image }
+  doc.blocks = table_captions(doc.blocks):walk { Figure = Figure, Span = Span }:walk { Image = rename_image }
   doc.blocks = doc.blocks:walk(mark_languages(languages))
   doc.meta = { intake = intake }
   return doc
