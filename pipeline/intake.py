@@ -25,6 +25,7 @@ from .runner import Budget
 from .tools import pandoc
 
 FIGURE_TYPES = {".png", ".jpg", ".jpeg", ".pdf"}
+CONVERTED_TO_PNG = {".gif", ".bmp", ".tif", ".tiff", ".webp"}   # by Pillow
 _STOP_WORDS = {"a", "an", "the", "and", "of", "in", "on", "for", "to", "after", "with",
                "its", "at", "by", "from", "between", "towards", "toward"}
 
@@ -112,7 +113,8 @@ def _settle_changes(document, changes: str | None) -> None:
 
 def _read(document, work: Path, budget: Budget, changes: str) -> dict:
     metadata = work / "intake-meta.json"
-    metadata.write_text(json.dumps({"intake-languages": document.languages},
+    metadata.write_text(json.dumps({"intake-languages": document.languages,
+                                    "intake-large-opening": document.large_opening},
                                    ensure_ascii=False), encoding="utf-8")
     copy = work / f"manuscript.{document.format}"  # Pandoc reads only its own folder
     shutil.copyfile(document.path, copy)
@@ -189,8 +191,13 @@ def _slug(text: str) -> str:
 
 
 def _figure_names(tree: dict, images: list[dict], slug: str) -> dict[str, str]:
-    """Extracted image -> <slug>-figure-N.ext; the AST's image targets renamed to match."""
-    renames = {image["to"]: f"{slug}-{image['to']}" for image in images}
+    """Extracted image -> <slug>-figure-N.ext (.png for GIF, BMP, TIFF, WebP);
+    the AST's image targets renamed to match."""
+    def final(name: str) -> str:
+        short = Path(name)
+        return f"{slug}-{short.stem}.png" if short.suffix in CONVERTED_TO_PNG \
+            else f"{slug}-{name}"
+    renames = {image["to"]: final(image["to"]) for image in images}
     sources = {image["to"]: image["from"] for image in images}
 
     def walk(node):
@@ -224,11 +231,26 @@ def _move_figures(work: Path, renames: dict[str, str], into: Path,
             remarks.append(f"figure {name}: the image is not in the file; insert it again")
             continue
         if Path(name).suffix.lower() not in FIGURE_TYPES:
-            remarks.append(f"figure {name}: not PNG, JPEG or PDF; save it as PNG under "
-                           "that name (the build refuses other types)")
-        shutil.copyfile(found, into / name)
+            remarks.append(f"figure {name}: not PNG, JPEG or PDF; save it as PNG and "
+                           "change its name in the manuscript (the build refuses other types)")
+        if found.suffix.lower() != Path(name).suffix:
+            _convert_to_png(found, into / name, remarks)
+        else:
+            shutil.copyfile(found, into / name)
         moved.append(into / name)
     return moved
+
+
+def _convert_to_png(image: Path, target: Path, remarks: list[str]) -> None:
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(image) as picture:
+            picture.save(target, "PNG")
+        remarks.append(f"figure {target.name}: converted to PNG from {image.suffix}")
+    except (OSError, UnidentifiedImageError, Image.DecompressionBombError) as exc:
+        raise InputError(f"its image {image.name} cannot be read ({exc})",
+                         hint="save the image as PNG in the word processor") from None
 
 
 def _write_atomically(path: Path, text: str) -> None:

@@ -49,6 +49,7 @@ class OfficeFile:
     changes: list[Remark] = field(default_factory=list)
     comments: list[Remark] = field(default_factory=list)
     languages: dict[str, str] = field(default_factory=dict)  # Arabic-script word -> BCP 47
+    large_opening: bool = False   # the first paragraph is set in 14 pt or more (a title)
 
 
 def open_office(path: Path, max_bytes: int) -> OfficeFile:
@@ -136,10 +137,23 @@ def _read_docx(parts: dict, office: OfficeFile) -> None:
                 office.changes.append(Remark(kind, change.get(W + "author", ""), words.strip()))
         for run in root.iter(W + "r"):
             _note_language(run, office.languages)
+    office.large_opening = _large_opening(parts["word/document.xml"])
     comments = parts.get("word/comments.xml")
     if comments is not None:
         office.comments = [Remark("comment", c.get(W + "author", ""), _text(c))
                            for c in comments.iter(W + "comment")]
+
+
+def _large_opening(document) -> bool:
+    """Whether every run of the first paragraph with text is 14 pt or larger."""
+    for paragraph in document.iter(W + "p"):
+        runs = [run for run in paragraph.iter(W + "r")
+                if "".join(t.text or "" for t in run.iter(W + "t")).strip()]
+        if runs:
+            sizes = [run.find(f"{W}rPr/{W}sz") for run in runs]
+            return all(size is not None and size.get(W + "val", "").isdigit()
+                       and int(size.get(W + "val")) >= 28 for size in sizes)  # half-points
+    return False
 
 
 def _note_language(run, languages: dict[str, str]) -> None:

@@ -27,9 +27,10 @@ SOURCE_MD = """\
 title: "Pakistan and Iran: Border Security after 2021"
 ---
 
-Ramsha Shahid[^bio]
+Ramsha Shahid[^bio] and Ali Raza[^bio2]
 
 [^bio]: Ramsha Shahid is an intern at the Institute of Regional Studies, Islamabad.
+[^bio2]: \\* Ali Raza is a research fellow at the Institute.
 
 Keywords: Pakistan, Iran, border security
 
@@ -131,6 +132,8 @@ def test_front_matter_guessed_marked_and_reported(imported):
     assert '  - name: "Ramsha Shahid"  # guessed' in front
     assert ('    bio: "Ramsha Shahid is an intern at the Institute of Regional Studies, '
             'Islamabad."  # guessed') in front
+    assert '  - name: "Ali Raza"  # guessed' in front
+    assert '    bio: "Ali Raza is a research fellow at the Institute."  # guessed' in front
     assert 'keywords: ["Pakistan", "Iran", "border security"]  # guessed' in front
     for line in ("title: Pakistan and Iran   <- the Title style",
                  "subtitle: Border Security after 2021   <- the title, after the colon",
@@ -164,6 +167,7 @@ def test_every_heading_note_table_and_figure_in_the_pdf(imported):
     pages = page_texts(pdf)
     text = " ".join(" ".join(page.split()) for page in pages)
     for words in ("Pakistan and Iran", "Border Security after 2021", "Ramsha Shahid",
+                  "Ali Raza", "research fellow at the Institute",
                   "Introduction", "Background", "Crossings", "Conclusion",
                   "Table 1: Crossings by year", "Figure 1: The border", "A block quote",
                   "intern at the Institute of Regional Studies"):
@@ -210,6 +214,8 @@ def test_word_quirks_title_style_and_bold_headings(tmp_path):
     bold_italic = document.add_paragraph().add_run("The Commission")
     bold_italic.bold = bold_italic.italic = True
     document.add_paragraph("It meets every year.")
+    Image.new("RGB", (40, 20), (0, 90, 0)).save(tmp_path / "map.gif")
+    document.add_picture(str(tmp_path / "map.gif"), width=docx.shared.Inches(6.27))
     document.save(tmp_path / "raza.docx")
     issue = new_issue(tmp_path)
     result = run_build("import", str(tmp_path / "raza.docx"), "--into", str(issue),
@@ -225,6 +231,23 @@ def test_word_quirks_title_style_and_bold_headings(tmp_path):
     assert "not listed (--no-manifest)" in result.stdout and "  - water-diplomacy.md" \
         in result.stdout
     assert (issue / "issue.yaml").read_text() == ISSUE
+    assert '(water-diplomacy-figure-1.png){width="100%"}' in text
+    with Image.open(issue / "water-diplomacy-figure-1.png") as png:
+        assert png.format == "PNG" and png.size == (40, 20)
+
+
+def test_title_in_large_type(tmp_path):
+    document = docx.Document()
+    document.add_paragraph().add_run("Indus Waters Revisited").font.size = docx.shared.Pt(18)
+    document.add_paragraph("Sana Ali")
+    document.add_paragraph("Body text.")
+    document.save(tmp_path / "ali.docx")
+    result = run_build("import", str(tmp_path / "ali.docx"), "--into", str(new_issue(tmp_path)),
+                       "--no-manifest")
+    assert result.returncode == 0, result.stderr
+    assert "title: Indus Waters Revisited   <- the first paragraph, in large type" \
+        in result.stdout
+    assert "author: Sana Ali   <- the line under the title" in result.stdout
 
 
 def with_changes_and_comment(source: Path, target: Path) -> Path:

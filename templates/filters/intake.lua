@@ -85,6 +85,9 @@ local function take_title(doc)
     else
       title, reason = bold_only(first), 'the first paragraph, in bold'
     end
+    if not title and first and first.t == 'Para' and doc.meta['intake-large-opening'] then
+      title, reason = first.content, 'the first paragraph, in large type'
+    end
     if not title and first and first.t == 'Para' and #stringify(first) <= 200
         and doc.blocks[2] and has_note(doc.blocks[2]) then
       title, reason = first.content, 'the first paragraph (an author line with a note follows)'
