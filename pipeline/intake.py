@@ -85,7 +85,7 @@ def import_manuscript(source: Path, into: Path, *, slug: str | None = None,
         body = pandoc.write_markdown(tree, cwd=work, budget=budget, manuscript=source)
         result = Imported(target, guesses=_guess_lines(intake.get("guesses", [])),
                           remarks=[str(x) for x in intake.get("report", [])])
-        result.remarks += [f"{c} (Word comment; not printed)" for c in document.comments]
+        result.remarks += [f"{c} (not printed)" for c in document.comments]
         result.figures = _move_figures(work, renames, into, result.remarks)
         front, result.missing = _yaml(fields)
         _write_atomically(target, front + "\n" + body)

@@ -39,7 +39,7 @@ class Remark:
 
     def __str__(self) -> str:
         words = self.text if len(self.text) <= 70 else self.text[:67] + "..."
-        return f'{self.kind} by {self.author or "unknown"}: "{words}"'
+        return f'{self.kind} by {self.author or "unknown"}' + (f': "{words}"' if words else "")
 
 
 @dataclass

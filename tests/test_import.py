@@ -293,8 +293,50 @@ def test_tracked_changes_and_comments(inbox, tmp_path, option, kept, dropped):
     assert result.returncode == 0, result.stderr
     text = (issue / "pakistan-iran.md").read_text(encoding="utf-8")
     assert kept in text and dropped not in text
-    assert 'comment by Reviewer: "Is 950 right?" (Word comment; not printed)' in result.stdout
+    assert 'comment by Reviewer: "Is 950 right?" (not printed)' in result.stdout
     assert "Is 950" not in text
+
+
+def odt_with_changes_and_comment(source: Path, target: Path) -> Path:
+    """source with an insertion, a deletion and a comment written into content.xml."""
+    with zipfile.ZipFile(source) as package:
+        parts = {name: package.read(name) for name in package.namelist()}
+    changes = ("<text:tracked-changes>" + "".join(
+        f'<text:changed-region text:id="{id}"><text:{kind}><office:change-info>'
+        f"<dc:creator>Editor</dc:creator><dc:date>2022-05-01T00:00:00</dc:date>"
+        f"</office:change-info>{words}</text:{kind}></text:changed-region>"
+        for id, kind, words in (("ct1", "insertion", ""),
+                                ("ct2", "deletion", "<text:p>Struck out.</text:p>")))
+        + "</text:tracked-changes>")
+    xml = parts["content.xml"].decode().replace("<office:text>", "<office:text>" + changes, 1)
+    xml = xml.replace("Final words.", 'Final words.<text:change-start text:change-id="ct1"/>'
+                      ' Added later.<text:change-end text:change-id="ct1"/>'
+                      '<text:change text:change-id="ct2"/>', 1)
+    xml = xml.replace("Second note.", "Second note.<office:annotation><dc:creator>Reviewer"
+                      "</dc:creator><text:p>Is this right?</text:p></office:annotation>", 1)
+    parts["content.xml"] = xml.encode()
+    with zipfile.ZipFile(target, "w") as package:
+        package.writestr("mimetype", parts.pop("mimetype"))
+        for name, data in parts.items():
+            package.writestr(name, data, zipfile.ZIP_DEFLATED)
+    return target
+
+
+def test_odt_tracked_changes_accepted_only(inbox, tmp_path):
+    edited = odt_with_changes_and_comment(inbox / "shahid-pak-iran.odt", tmp_path / "e.odt")
+    issue = new_issue(tmp_path)
+    refused = run_build("import", str(edited), "--into", str(issue))
+    assert refused.returncode == 3
+    assert "has 2 unresolved tracked change(s):\n    1. insertion by Editor\n" \
+           '    2. deletion by Editor: "Struck out."' in refused.stderr
+    rejected = run_build("import", str(edited), "--into", str(issue), "--reject-changes")
+    assert rejected.returncode == 3 and "can only accept them" in rejected.stderr
+    result = run_build("import", str(edited), "--into", str(issue), "--accept-changes")
+    assert result.returncode == 0, result.stderr
+    text = (issue / "pakistan-iran.md").read_text(encoding="utf-8")
+    assert "Final words. Added later." in text and "Struck out" not in text
+    assert 'comment by Reviewer: "Is this right?" (not printed)' in result.stdout
+    assert "Is this right" not in text
 
 
 def zip_bomb(path: Path) -> Path:
