@@ -114,7 +114,8 @@ def _latex_source(article: Article, work: Path, budget: Budget, cache: Path,
                                metadata=work / "meta.json", cwd=work, budget=budget,
                                manuscript=article.path)
     citations.check_keys(article, warnings)
-    warnings += citations.unused_entries(article, budget)
+    if article.bibliography != article.issue.bibliography:  # the issue's: `check` judges it
+        warnings += citations.unused_entries([article], budget)
     if key:
         cache.mkdir(parents=True, exist_ok=True)
         for data, target in ((work / "article.tex").read_bytes(), cached), \

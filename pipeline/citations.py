@@ -43,14 +43,21 @@ def _place(article: Article, key: str) -> tuple[int | None, int | None]:
     return None, None
 
 
-def unused_entries(article: Article, budget: Budget) -> list[str]:
-    """A note for each bibliography entry the article never cites."""
-    if not article.bibliography:
-        return []
-    path = article.issue.folder / article.bibliography
-    cited = {m.group(1) for m in _CITED.finditer(article.body)}
-    return [f"{article.path}: note: '{key}' in {article.bibliography} is never cited"
-            for key in entry_keys(path, budget) if key not in cited]
+def unused_entries(articles: list[Article], budget: Budget) -> list[str]:
+    """A note for each bibliography entry that no article naming the file cites
+    (an issue.yaml bibliography serves every article, so it is judged once)."""
+    users: dict[str, list[Article]] = {}
+    for article in articles:
+        if article.bibliography:
+            users.setdefault(article.bibliography, []).append(article)
+    notes = []
+    for name, group in users.items():
+        cited = {m.group(1) for article in group for m in _CITED.finditer(article.body)}
+        where = group[0].path if len(group) == 1 else group[0].issue.folder / "issue.yaml"
+        notes += [f"{where}: note: '{key}' in {name} is never cited"
+                  for key in entry_keys(group[0].issue.folder / name, budget)
+                  if key not in cited]
+    return notes
 
 
 def entry_keys(path: Path, budget: Budget) -> list[str]:

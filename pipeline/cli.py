@@ -95,9 +95,8 @@ def _dispatch(args, dirs: BuildDirs) -> int:
         from .runner import Budget
 
         issue, articles = issues.load(args.folder)
-        for article in articles:
-            for note in unused_entries(article, Budget.of(issue.limits)):
-                print(note)
+        for note in unused_entries(articles, Budget.of(issue.limits)):
+            print(note)
         print(f"{issue.folder}: {len(articles)} articles, all valid")
         return 0
     if args.command == "article":

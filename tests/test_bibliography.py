@@ -165,3 +165,16 @@ def test_csl_field_is_refused(issue, tmp_path):
     result = run_build("check", str(folder))
     assert result.returncode == 3 and "rivers.md:3:1: input error: unknown key 'csl'" \
         in result.stderr
+
+
+def test_issue_bibliography_serves_every_article(issue, tmp_path):
+    folder = variant(issue, tmp_path, rivers__md=RIVERS.replace("bibliography: refs.bib\n", ""),
+                     issue__yaml=ISSUE + "bibliography: refs.bib\n")
+    checked = run_build("check", str(folder))
+    assert checked.returncode == 0, checked.stderr
+    assert checked.stdout.splitlines()[0] == \
+        f"{folder / 'rivers.md'}: note: 'neverused' in refs.bib is never cited"
+    outside = variant(issue, tmp_path / "again", issue__yaml=ISSUE + "bibliography: ../x.bib\n")
+    refused = run_build("check", str(outside))
+    assert refused.returncode == 3 and f"{outside / 'issue.yaml'}:10:15: input error: " \
+        "bibliography '../x.bib' is outside the issue folder" in refused.stderr

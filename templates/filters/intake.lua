@@ -5,8 +5,9 @@
 --   reason it was guessed (pipeline/intake.py writes and reports them).
 -- * The body: headings (and manual bold ones) at the house levels ## / ###,
 --   a "Table N: ..." paragraph beside a table made its caption, images
---   named figure-N.ext (intake.py puts the slug before it) and sized in % of the text width, and
---   Arabic-script runs marked with the language Word gave them.
+--   named figure-N.ext (intake.py puts the slug before it) and sized in %
+--   of the text width, and Arabic-script runs marked with the language
+--   Word gave them.
 local stringify = pandoc.utils.stringify
 local intake = { guesses = pandoc.List(), report = pandoc.List(), images = pandoc.List() }
 local WORD_TEXT_WIDTH_IN = 6.27       -- A4 with Word's 1-inch margins
