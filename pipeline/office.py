@@ -61,12 +61,9 @@ def open_office(path: Path, max_bytes: int) -> OfficeFile:
                          hint="save the manuscript from Word or LibreOffice as .docx or .odt")
     if not path.is_file():
         raise InputError("file not found", where=where, hint="check the path")
-    head = path.read_bytes()[:8]
-    if head == OLE_MAGIC:
-        raise InputError("is password-protected, or an old Word .doc file renamed to "
-                         f"{path.suffix}", where=where,
-                         hint="open it in Word, remove the password (File > Info > Protect "
-                              "Document) and save it as .docx")
+    with path.open("rb") as stream:
+        if stream.read(8) == OLE_MAGIC:
+            _refuse_compound_file(stream.read(max_bytes), where)
     if not zipfile.is_zipfile(path):
         raise InputError(f"is not a real {path.suffix} file (it is not a zip package)",
                          where=where, hint="open it in Word or LibreOffice and save it again "
@@ -78,6 +75,17 @@ def open_office(path: Path, max_bytes: int) -> OfficeFile:
     reader = _read_docx if kind == "docx" else _read_odt
     reader(parts, office)
     return office
+
+
+def _refuse_compound_file(data: bytes, where: Location) -> None:
+    """An OLE compound file: an encrypted Office document, or an old binary one."""
+    if "EncryptedPackage".encode("utf-16-le") in data:
+        raise InputError("is password-protected", where=where,
+                         hint="open it in Word, remove the password (File > Info > Protect "
+                              "Document > Encrypt with Password) and save it again")
+    raise InputError(f"is an old Word .doc file (or another binary format) renamed to "
+                     f"{where.path.suffix}", where=where,
+                     hint="open it in Word or LibreOffice and save it as .docx or .odt")
 
 
 def _check_package(package: zipfile.ZipFile, where: Location, max_bytes: int) -> None:

@@ -339,6 +339,9 @@ def test_odt_tracked_changes_accepted_only(inbox, tmp_path):
     assert "Is this right" not in text
 
 
+OLE = bytes.fromhex("d0cf11e0a1b11ae1")  # the compound-file signature (.doc, encrypted .docx)
+
+
 def zip_bomb(path: Path) -> Path:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
         package.writestr("word/document.xml", b"<w:document/>")
@@ -347,8 +350,10 @@ def zip_bomb(path: Path) -> Path:
 
 
 @pytest.mark.parametrize("name, make, message", [
-    ("old.docx", lambda p: p.write_bytes(bytes.fromhex("d0cf11e0a1b11ae1") + b"\0" * 600),
-     "is password-protected, or an old Word .doc file renamed to .docx"),
+    ("old.docx", lambda p: p.write_bytes(OLE + b"\0" * 600),
+     "is an old Word .doc file (or another binary format) renamed to .docx"),
+    ("locked.docx", lambda p: p.write_bytes(OLE + "EncryptedPackage".encode("utf-16-le")),
+     "is password-protected"),
     ("notes.docx", lambda p: p.write_text("just text"),
      "is not a real .docx file (it is not a zip package)"),
     ("bomb.docx", zip_bomb, "'word/media/image1.png' unpacks to 50,000,000 bytes"),
