@@ -40,17 +40,18 @@ class Imported:
     missing: list[str] = field(default_factory=list)
     remarks: list[str] = field(default_factory=list)
     manifest: str = ""
+    checked: bool = False      # validated as `check` does (only once listed in issue.yaml)
 
     def report(self) -> str:
         lines = [f"wrote {self.manuscript}" + "".join(f"\n  + {f}" for f in self.figures)]
         lines += ["guessed (confirm; marked '# guessed' in the file):"] + \
-                 [f"  {g}" for g in self.guesses]
+                 [f"  {g}" for g in self.guesses or ["nothing"]]
         lines += [f"  {r}" for r in self.remarks]
         lines.append(self.manifest)
         if self.missing:
             lines.append("missing (check fails until they are written): "
                          + ", ".join(self.missing))
-        else:
+        elif self.checked:
             lines.append("check: the manuscript is valid")
         return "\n".join(lines)
 
@@ -92,6 +93,7 @@ def import_manuscript(source: Path, into: Path, *, slug: str | None = None,
     result.manifest = _list_in_manifest(into, target.name, manifest)
     if not result.missing and has_manifest and manifest:
         load_article(target, load_issue(into))  # what `check` does
+        result.checked = True
     return result
 
 

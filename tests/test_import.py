@@ -367,3 +367,17 @@ def test_not_an_office_document_is_an_input_error(tmp_path, name, make, message)
     assert f"{tmp_path / name}: input error: {message}" in result.stderr
     assert "what to do:" in result.stderr and "Traceback" not in result.stderr
     assert sorted(p.name for p in issue.iterdir()) == ["first.md", "issue.yaml"]
+
+
+def test_bold_title_with_a_note(tmp_path):
+    (tmp_path / "t.md").write_text("**The Title of It**[^t]\n\n[^t]: Thanks to the reviewers."
+                                   "\n\nAuthor Name[^b]\n\n[^b]: Author Name writes.\n\nText.\n")
+    subprocess.run([pandoc_path(), "t.md", "-o", "t.docx"], cwd=tmp_path, check=True)
+    issue = new_issue(tmp_path)
+    result = run_build("import", str(tmp_path / "t.docx"), "--into", str(issue), "--no-manifest")
+    assert result.returncode == 0, result.stderr
+    assert "title: The Title of It   <- the first paragraph, in bold" in result.stdout
+    assert 'the title\'s footnote "Thanks to the reviewers." was left out' in result.stdout
+    assert "check: the manuscript is valid" not in result.stdout  # not listed, not checked
+    text = (issue / "title-it.md").read_text()
+    assert 'title: "The Title of It"' in text and "Thanks" not in text

@@ -77,10 +77,19 @@ local function has_note(block)
   for _, el in ipairs(block.content or {}) do if el.t == 'Note' then return true end end
 end
 
+-- The block without its notes (a title's acknowledgement), and their text.
+local function without_notes(block)
+  local dropped = pandoc.List()
+  if not block or not block.content then return block, dropped end
+  return block:walk {
+    Note = function(note) dropped:insert(stringify(note.content)); return {} end,
+  }, dropped
+end
+
 local function take_title(doc)
   local title, reason = doc.meta.title, 'the Title style'
   if not title then
-    local first = doc.blocks[1]
+    local first, dropped = without_notes(doc.blocks[1])
     if first and first.t == 'Header' then
       title, reason = first.content, 'the first heading'
     else
@@ -95,8 +104,13 @@ local function take_title(doc)
     end
     if not title then return end
     doc.blocks:remove(1)
+    for _, text in ipairs(dropped) do
+      intake.report:insert('the title\'s footnote "' .. text .. '" was left out: the house '
+        .. 'style has no title note; move it into a bio or the text')
+    end
   end
-  title = pandoc.Inlines(title)
+  -- the house prints titles bold; the author's bold is not emphasis
+  title = pandoc.Inlines(title):walk { Strong = function(el) return el.content end }
   local subtitle, subreason = doc.meta.subtitle, 'the Subtitle style'
   if not subtitle then
     local head, tail = split(title, at_line_break)
