@@ -20,6 +20,8 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 DC = "{http://purl.org/dc/elements/1.1/}"
+STYLE = "{urn:oasis:names:tc:opendocument:xmlns:style:1.0}"
+FO = "{urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0}"
 FORMATS = {".docx": "docx", ".odt": "odt"}
 MAX_MEMBERS = 5000
 MAX_RATIO = 100          # uncompressed/compressed; text XML rarely passes 20
@@ -166,30 +168,55 @@ def _large_opening(document) -> bool:
 
 def _note_language(run, languages: dict[str, str]) -> None:
     """Remember the language Word gives an Arabic-script run (its bidi one first)."""
-    words = _ARABIC.findall("".join(t.text or "" for t in run.iter(W + "t")))
     lang = run.find(f"{W}rPr/{W}lang")
-    if not words or lang is None:
-        return
-    for tag in (lang.get(W + "bidi"), lang.get(W + "val")):
-        if tag and tag.split("-")[0].lower() in ARABIC_SCRIPT_LANGUAGES:
-            languages.update(dict.fromkeys(words, tag))
-            return
+    if lang is not None:
+        _remember("".join(t.text or "" for t in run.iter(W + "t")),
+                  (lang.get(W + "bidi"), lang.get(W + "val")), languages)
+
+
+def _remember(text: str, tags, languages: dict[str, str]) -> None:
+    """Map text's Arabic-script words to the first tag naming an Arabic-script language."""
+    language = _arabic_script_language(tags)
+    if language:
+        languages.update(dict.fromkeys(_ARABIC.findall(text), language))
+
+
+def _arabic_script_language(tags) -> str | None:
+    return next((tag for tag in tags
+                 if tag and tag.split("-")[0].lower() in ARABIC_SCRIPT_LANGUAGES), None)
 
 
 def _read_odt(parts: dict, office: OfficeFile) -> None:
     root = parts["content.xml"]
     for region in root.iter(TEXT + "changed-region"):
-        for kind in ("insertion", "deletion", "format-change"):
+        for kind in ("insertion", "deletion"):  # format changes alter no words
             for change in region.iter(TEXT + kind):
                 creator = change.find(f".//{DC}creator")
-                office.changes.append(Remark(kind.replace("format-change", "format change"),
-                                             creator.text if creator is not None else "",
-                                             _text_outside_info(change)))
+                office.changes.append(Remark(kind, creator.text if creator is not None else "",
+                                             _paragraphs(change)))
+    _odt_languages(root, office.languages)
     for note in root.iter(OFFICE + "annotation"):
         creator = note.find(DC + "creator")
         office.comments.append(Remark("comment", creator.text if creator is not None else "",
-                                      " ".join(_text(p) for p in note.iter(TEXT + "p"))))
+                                      _paragraphs(note)))
 
 
-def _text_outside_info(change) -> str:
-    return " ".join(_text(p) for p in change.iter(TEXT + "p"))
+def _odt_languages(root, languages: dict[str, str]) -> None:
+    """Arabic-script words of spans whose style names an Arabic-script language."""
+    by_style = {}
+    for style in root.iter(STYLE + "style"):
+        properties = style.find(STYLE + "text-properties")
+        if properties is not None:
+            language = _arabic_script_language((properties.get(STYLE + "language-complex"),
+                                                properties.get(FO + "language")))
+            if language:
+                by_style[style.get(STYLE + "name")] = language
+    for span in root.iter(TEXT + "span"):
+        if span.get(TEXT + "style-name") in by_style:
+            _remember("".join(span.itertext()), (by_style[span.get(TEXT + "style-name")],),
+                      languages)
+
+
+def _paragraphs(element) -> str:
+    """The words of an ODF element's paragraphs (not its change-info or creator)."""
+    return " ".join(_text(p) for p in element.iter(TEXT + "p"))

@@ -199,6 +199,7 @@ def test_odt_round_trip(inbox, tmp_path):
     assert re.findall(r"^#+ .*", text, re.MULTILINE) == [
         "## Introduction", "### Background", "### Crossings", "## Conclusion"]
     assert "\n: Crossings by year\n" in text and "[^2]: Second note." in text
+    assert "([جرگہ]{lang=\"ur\"})" in text
     assert (issue / "pak-iran-security-figure-1.png").is_file()
     assert run_build("check", str(issue)).returncode == 0
 
