@@ -40,7 +40,7 @@ class Imported:
     missing: list[str] = field(default_factory=list)
     remarks: list[str] = field(default_factory=list)
     manifest: str = ""
-    checked: bool = False      # validated as `check` does (only once listed in issue.yaml)
+    check: str = ""            # what `check` says (only once listed in issue.yaml)
 
     def report(self) -> str:
         lines = [f"wrote {self.manuscript}" + "".join(f"\n  + {f}" for f in self.figures)]
@@ -51,8 +51,8 @@ class Imported:
         if self.missing:
             lines.append("missing (check fails until they are written): "
                          + ", ".join(self.missing))
-        elif self.checked:
-            lines.append("check: the manuscript is valid")
+        elif self.check:
+            lines.append(self.check)
         return "\n".join(lines)
 
 
@@ -60,17 +60,7 @@ def import_manuscript(source: Path, into: Path, *, slug: str | None = None,
                       force: bool = False, manifest: bool = True,
                       changes: str | None = None) -> Imported:
     """Import source into the issue folder `into`; changes: None, 'accept' or 'reject'."""
-    if not into.is_dir():
-        raise InputError("is not an issue folder", where=Location(into),
-                         hint="create the folder (with its issue.yaml) first")
-    if slug is not None and not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,79}", slug):
-        raise InputError(f"--slug '{slug}' is not a file name of lowercase letters, digits "
-                         "and hyphens", hint="e.g. --slug water-diplomacy")
-    has_manifest = (into / "issue.yaml").is_file()
-    if manifest and not has_manifest:
-        raise InputError("has no issue.yaml to list the article in", where=Location(into),
-                         hint="create issue.yaml first, or pass --no-manifest")
-    limits = issue_limits(into) if has_manifest else Limits()
+    limits = _target_limits(into, slug, manifest)
     budget = Budget.of(limits)
     document = office_files.open_office(source, limits.output_mb * 2**20)
     _settle_changes(document, changes)
@@ -91,10 +81,34 @@ def import_manuscript(source: Path, into: Path, *, slug: str | None = None,
         front, result.missing = _yaml(fields)
         _write_atomically(target, front + "\n" + body)
     result.manifest = _list_in_manifest(into, target.name, manifest)
-    if not result.missing and has_manifest and manifest:
-        load_article(target, load_issue(into))  # what `check` does
-        result.checked = True
+    if not result.missing and manifest:
+        result.check = _check(target, into)
     return result
+
+
+def _target_limits(into: Path, slug: str | None, manifest: bool) -> Limits:
+    """Check the import's arguments; the limits of the target issue (or the defaults)."""
+    if not into.is_dir():
+        raise InputError("is not an issue folder", where=Location(into),
+                         hint="create the folder (with its issue.yaml) first")
+    if slug is not None and not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,79}", slug):
+        raise InputError(f"--slug '{slug}' is not a file name of lowercase letters, digits "
+                         "and hyphens", hint="e.g. --slug water-diplomacy")
+    if not (into / "issue.yaml").is_file():
+        if manifest:
+            raise InputError("has no issue.yaml to list the article in", where=Location(into),
+                             hint="create issue.yaml first, or pass --no-manifest")
+        return Limits()
+    return issue_limits(into)
+
+
+def _check(manuscript: Path, folder: Path) -> str:
+    """What `build.py check` says of the issue now holding the manuscript."""
+    try:
+        load_article(manuscript, load_issue(folder))
+    except InputError as error:
+        return f"check fails (the import itself is done):\n{error}"
+    return "check: the manuscript is valid"
 
 
 def _settle_changes(document, changes: str | None) -> None:

@@ -382,3 +382,26 @@ def test_bold_title_with_a_note(tmp_path):
     assert "check: the manuscript is valid" not in result.stdout  # not listed, not checked
     text = (issue / "title-it.md").read_text()
     assert 'title: "The Title of It"' in text and "Thanks" not in text
+
+
+def test_check_problem_of_the_issue_is_reported_after_import(inbox, tmp_path):
+    issue = new_issue(tmp_path)
+    (issue / "issue.yaml").write_text(ISSUE + "  - ghost.md\n")
+    result = run_build("import", str(inbox / "shahid-pak-iran.docx"), "--into", str(issue))
+    assert result.returncode == 0, result.stderr
+    assert "check fails (the import itself is done):" in result.stdout
+    assert "'ghost.md' is listed but there is no such file" in result.stdout
+    assert (issue / "issue.yaml").read_text().endswith("  - ghost.md\n  - pakistan-iran.md\n")
+
+
+@pytest.mark.parametrize("arguments, message", [
+    (["--slug", "Bad Name"], "--slug 'Bad Name' is not a file name"),
+    (["--into", "missing-folder"], "missing-folder: input error: is not an issue folder"),
+    (["--into", "."], "input error: has no issue.yaml to list the article in"),
+])
+def test_import_arguments_refused(inbox, tmp_path, arguments, message):
+    issue = new_issue(tmp_path)
+    into = [] if "--into" in arguments else ["--into", str(issue)]
+    result = run_build("import", str(inbox / "shahid-pak-iran.docx"), *into, *arguments)
+    assert result.returncode == 3 and message in result.stderr, result.stderr
+    assert sorted(p.name for p in issue.iterdir()) == ["first.md", "issue.yaml"]
