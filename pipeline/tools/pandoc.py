@@ -1,4 +1,5 @@
-"""Pandoc, as shipped by pypandoc-binary: Markdown to LaTeX with our defaults."""
+"""Pandoc, as shipped by pypandoc-binary: Markdown to LaTeX with our defaults;
+Word/OpenDocument files to Markdown (the import); bibliographies to CSL JSON."""
 from __future__ import annotations
 
 import importlib.util
