@@ -17,7 +17,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import engines, metadata, texlog
+from . import citations, engines, metadata, texlog
 from .errors import BuildFailed, InvalidOutput, LimitReached, Location
 from .model import LANGUAGES, Article
 from .paths import STYLES, TEMPLATES, BuildDirs
@@ -80,9 +80,21 @@ def _import_pikepdf_meanwhile() -> None:
 
 def _defaults(article: Article) -> list[Path]:
     layers = [TEMPLATES / "pandoc.yaml"]
+    if article.bibliography:
+        layers.append(TEMPLATES / "citations.yaml")
     if article.issue.allow_raw_latex:
         layers.append(TEMPLATES / "raw-latex.yaml")
     return layers
+
+
+def _copy_bibliography(article: Article, work: Path) -> dict:
+    """The bibliography, copied into the work folder (citeproc reads it even
+    under --sandbox, so it reads only this copy); the metadata naming it."""
+    if not article.bibliography:
+        return {}
+    name = "references" + Path(article.bibliography).suffix.lower()
+    shutil.copyfile(article.issue.folder / article.bibliography, work / name)
+    return {"bibliography": name}
 
 
 def _latex_source(article: Article, work: Path, budget: Budget, cache: Path,
@@ -95,11 +107,15 @@ def _latex_source(article: Article, work: Path, budget: Budget, cache: Path,
     stage("Pandoc")
     source = work / "article.md"  # padded so Pandoc's line numbers are the manuscript's
     source.write_text("\n" * (article.body_line - 1) + article.body, encoding="utf-8")
-    (work / "meta.json").write_text(json.dumps(template_variables(article), ensure_ascii=False),
+    variables = template_variables(article) | _copy_bibliography(article, work)
+    (work / "meta.json").write_text(json.dumps(variables, ensure_ascii=False),
                                     encoding="utf-8")  # Pandoc's YAML refuses \ud84b-style escapes
     warnings = pandoc.to_latex(source, work / "article.tex", defaults=_defaults(article),
                                metadata=work / "meta.json", cwd=work, budget=budget,
                                manuscript=article.path)
+    citations.check_keys(article, warnings)
+    if article.bibliography != article.issue.bibliography:  # the issue's: `check` judges it
+        warnings += citations.unused_entries([article], budget)
     if key:
         cache.mkdir(parents=True, exist_ok=True)
         for data, target in ((work / "article.tex").read_bytes(), cached), \

@@ -1,4 +1,4 @@
-"""Command line: `python build.py {all,issue,article,check} ...`.
+"""Command line: `python build.py {all,issue,article,check,import} ...`.
 
 Errors become one readable message and a stable exit code here, and only
 here; -v shows the program runs and, on a bug, the traceback.
@@ -46,6 +46,18 @@ def parser() -> argparse.ArgumentParser:
     article.add_argument("manuscript", type=Path, help="a .md file listed in its issue.yaml")
     check = commands.add_parser("check", help="validate issue.yaml and front matter; build nothing")
     check.add_argument("folder", type=Path)
+    office = commands.add_parser("import", help="bring a .docx or .odt manuscript into an issue")
+    office.add_argument("file", type=Path, help="the author's .docx or .odt file")
+    office.add_argument("--into", type=Path, required=True, help="the issue folder")
+    office.add_argument("--slug", help="the article's file name (default: from the title)")
+    office.add_argument("--force", action="store_true", help="replace an existing manuscript")
+    office.add_argument("--no-manifest", action="store_true",
+                        help="do not add the article to issue.yaml; print the line instead")
+    changes = office.add_mutually_exclusive_group()
+    changes.add_argument("--accept-changes", dest="changes", action="store_const",
+                         const="accept", help="accept the file's tracked changes")
+    changes.add_argument("--reject-changes", dest="changes", action="store_const",
+                         const="reject", help="reject the file's tracked changes")
     return main
 
 
@@ -73,8 +85,18 @@ def main(argv: list[str] | None = None) -> int:
 def _dispatch(args, dirs: BuildDirs) -> int:
     from . import issue as issues
 
+    if args.command == "import":
+        from .intake import import_manuscript
+        print(import_manuscript(args.file, args.into, slug=args.slug, force=args.force,
+                                manifest=not args.no_manifest, changes=args.changes).report())
+        return 0
     if args.command == "check":
+        from .citations import unused_entries
+        from .runner import Budget
+
         issue, articles = issues.load(args.folder)
+        for note in unused_entries(articles, Budget.of(issue.limits)):
+            print(note)
         print(f"{issue.folder}: {len(articles)} articles, all valid")
         return 0
     if args.command == "article":

@@ -68,6 +68,8 @@ def content_key(article: Article, shared: str, figures: list[Path]) -> str:
     digest = hashlib.sha256(shared.encode())
     digest.update(article.path.read_bytes())
     digest.update((article.issue.folder / "issue.yaml").read_bytes())
+    if article.bibliography:
+        digest.update((article.issue.folder / article.bibliography).read_bytes())
     for path in figures:
         digest.update(str(path).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()

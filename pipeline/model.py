@@ -180,6 +180,7 @@ ARTICLE = Record({
     "keywords": _optional(ListOf(Text(80), max_items=30), list),
     "language": _optional(Choice(tuple(LANGUAGES))),
     "doi": _optional(DOI),
+    "bibliography": _optional(Text(200)),
     # Optional, for manuscripts that say where they belong: must agree with issue.yaml.
     "volume": _optional(Integer(1, 999)),
     "number": _optional(Integer(1, 99)),
@@ -213,6 +214,7 @@ ISSUE = Record({
     "rights": _optional(Text(500)),
     "style": _optional(Text(60, pattern=r"[a-z][a-z0-9-]*", example="spotlight"), "spotlight"),
     "allow_raw_latex": _optional(Boolean(), False),
+    "bibliography": _optional(Text(200)),
     "cover": _optional(Boolean(), False),
     "articles": _required(ListOf(Text(200), min_items=1, max_items=100)),
     "editorial": _optional(EDITORIAL, dict),
@@ -255,6 +257,7 @@ class Issue:
     rights: str | None = None
     style: str = "spotlight"
     allow_raw_latex: bool = False
+    bibliography: str | None = None   # a file of the issue folder, for every article
     cover: bool = False
     editorial: dict = field(default_factory=dict)
     limits: Limits = Limits()
@@ -289,6 +292,7 @@ class Article:
     keywords: tuple[str, ...] = ()
     language: str = "en"
     doi: str | None = None
+    bibliography: str | None = None   # the article's, else the issue's
 
     @property
     def slug(self) -> str:
@@ -309,7 +313,16 @@ def load_issue(folder: Path) -> Issue:
     values = ISSUE.check(data.value, _say_top(data), data)
     articles = _article_paths(folder, values.pop("articles"), data)
     values["limits"] = Limits(**values["limits"])
+    _check_bibliography(folder, values["bibliography"], data)
     return Issue(folder=folder, articles=articles, **values)
+
+
+def issue_limits(folder: Path) -> Limits:
+    """Only the limits of <folder>/issue.yaml (for work before the issue is complete)."""
+    path = folder / "issue.yaml"
+    data = load_yaml(read_text(path), path)
+    limits = data.value.get("limits") if isinstance(data.value, dict) else None
+    return Limits(**LIMITS.check(limits or {}, _say_top(data), data, ("limits",)))
 
 
 def _article_paths(folder: Path, names: list[str], data: YamlData) -> tuple[Path, ...]:
@@ -332,6 +345,34 @@ def _article_paths(folder: Path, names: list[str], data: YamlData) -> tuple[Path
     return tuple(folder / name for name in names)
 
 
+BIBLIOGRAPHY_TYPES = {".bib": "biblatex", ".bibtex": "bibtex", ".json": "csljson",
+                      ".yaml": "yaml", ".yml": "yaml"}
+
+
+def _check_bibliography(folder: Path, name: str | None, data: YamlData) -> None:
+    """A bibliography is a BibTeX/BibLaTeX/CSL file of the issue folder: Pandoc's
+    citeproc reads it even under --sandbox, so nothing else may be named."""
+    if name is None:
+        return
+    path, where = folder / name, ("bibliography",)
+    if re.match(r"[a-zA-Z][\w+.-]*:", name):
+        _fail(data, where, f"bibliography '{name}' is a URL; the pipeline reads no network",
+              "download the file into the issue folder and name it, e.g. bibliography: refs.bib")
+    if Path(name).is_absolute() or ".." in Path(name).parts or name.startswith("~"):
+        _fail(data, where, f"bibliography '{name}' is outside the issue folder",
+              "copy the file into the issue folder and name it relative to it, e.g. refs.bib")
+    if Path(name).suffix.lower() not in BIBLIOGRAPHY_TYPES:
+        _fail(data, where, f"bibliography '{name}' is not a .bib, .bibtex, .json or .yaml file",
+              "export the references from Zotero as BibLaTeX (.bib) or CSL JSON (.json)")
+    if any(part.is_symlink() for part in (path, *path.parents) if part.is_relative_to(folder)) \
+            or not path.resolve().is_relative_to(folder.resolve()):
+        _fail(data, where, f"bibliography '{name}' is a link; links are not followed",
+              "put the file itself into the issue folder")
+    if not path.is_file():
+        _fail(data, where, f"bibliography '{name}' does not exist in {folder}",
+              "check the spelling, or put the file into the issue folder")
+
+
 def _say_top(data: YamlData):
     def say(problem):
         _fail(data, (), problem)
@@ -348,9 +389,10 @@ def load_article(path: Path, issue: Issue) -> Article:
             _fail(data, (key,), f"'{key}: {values[key]}' contradicts issue.yaml, which says "
                                 f"{key}: {getattr(issue, key)}",
                   "correct one of the two, or remove the key from the article")
+    _check_bibliography(issue.folder, values["bibliography"], data)
     return Article(
         path=path, issue=issue, body=manuscript.body, body_line=manuscript.body_line,
         title=values["title"], subtitle=values["subtitle"],
         authors=tuple(Author(**author) for author in values["authors"]),
         keywords=tuple(values["keywords"]), language=values["language"] or issue.language,
-        doi=values["doi"])
+        doi=values["doi"], bibliography=values["bibliography"] or issue.bibliography)

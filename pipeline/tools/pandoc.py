@@ -1,7 +1,9 @@
-"""Pandoc, as shipped by pypandoc-binary: Markdown to LaTeX with our defaults."""
+"""Pandoc, as shipped by pypandoc-binary: Markdown to LaTeX with our defaults;
+Word/OpenDocument files to Markdown (the import); bibliographies to CSL JSON."""
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
 import shutil
 from functools import cache
@@ -74,3 +76,47 @@ def _line_of_quote(message: str, source: Path) -> int | None:
         if needle in text:
             return number
     return None
+
+
+def read_office(source: Path, reader: str, *, media: Path, changes: str, lua_filter: Path,
+                metadata: Path, cwd: Path, budget: Budget, manuscript: Path) -> dict:
+    """A .docx/.odt as Pandoc's JSON AST, images extracted under media, lua_filter
+    applied; `manuscript` names the author's file in messages."""
+    argv = [pandoc_path(), "+RTS", f"-M{budget.memory_mb or 2048}m", "-RTS", "--sandbox",
+            "--from", reader, "--to", "json", f"--track-changes={changes}",
+            "--extract-media", str(media), "--lua-filter", str(lua_filter),
+            "--metadata-file", str(metadata), str(source)]
+    return json.loads(_convert(argv, manuscript, cwd, budget))
+
+
+def write_markdown(document: dict, *, cwd: Path, budget: Budget, manuscript: Path) -> str:
+    """Pandoc's JSON AST as the house Markdown: typed quotes and dashes kept,
+    pipe tables where the cells allow, grid tables otherwise."""
+    argv = [pandoc_path(), "--sandbox", "--from", "json", "--to",
+            "markdown-smart-simple_tables-multiline_tables-raw_html-raw_attribute"
+            "-native_divs-native_spans-header_attributes",
+            "--columns", "78"]
+    return _convert(argv, manuscript, cwd, budget, stdin=json.dumps(document))
+
+
+def _convert(argv: list[str], source: Path, cwd: Path, budget: Budget,
+             stdin: str | None = None) -> str:
+    try:
+        result = run(argv, cwd=cwd, budget=Budget(budget.seconds, None, budget.output_mb),
+                     stdin=stdin, what="Pandoc")
+    except LimitReached as error:
+        error.where = Location(source)
+        raise
+    if result.returncode != 0:
+        message = result.stderr.split("stack traceback:", 1)[0].strip().splitlines()
+        raise InputError(f"Pandoc cannot read it: {message[-1] if message else 'no message'}",
+                         where=Location(source),
+                         hint="open it in the word processor, save it again and retry")
+    return result.stdout
+
+
+def bibliography_entries(path: Path, budget: Budget) -> list[dict]:
+    """A BibTeX/BibLaTeX file's entries as CSL JSON items."""
+    reader = "bibtex" if path.suffix.lower() == ".bibtex" else "biblatex"
+    argv = [pandoc_path(), "--sandbox", "--from", reader, "--to", "csljson", str(path)]
+    return json.loads(_convert(argv, path, path.parent, budget))
