@@ -8,16 +8,27 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import resource
 import signal
 import subprocess
+import threading
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
-from .errors import LimitReached, ToolMissing
+from .errors import Interrupted, LimitReached, ToolMissing
 
 log = logging.getLogger(__name__)
+
+# Every program running now, so that a signal can end them all (stop_all).
+_running: set[subprocess.Popen] = set()
+_running_lock = threading.Lock()
+_stopping = threading.Event()
+# What programs print when an allocation fails under their memory limit.
+_OUT_OF_MEMORY = re.compile(r"memory exhausted|out of memory|cannot allocate memory|"
+                            r"std::bad_alloc|MemoryError", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -47,17 +58,22 @@ def run(argv: list[str], *, cwd: Path, budget: Budget, env: dict | None = None,
         stdin: str | None = None, what: str = "") -> Result:
     """Run argv in cwd and return its output; raise on a missing tool or a limit."""
     what = what or Path(argv[0]).name
+    limits = effective_limits(budget)
     log.debug("run (%s): %s", cwd, " ".join(argv))
     started = time.monotonic()
-    try:
-        process = subprocess.Popen(
-            argv, cwd=cwd, env=env, text=True, encoding="utf-8", errors="replace",
-            stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            start_new_session=True, preexec_fn=_limits(budget))
-    except FileNotFoundError:
-        raise ToolMissing(f"'{argv[0]}' is not installed or not on PATH",
-                          hint="run 'make setup' (it lists the packages to install)") from None
+    with _running_lock:
+        if _stopping.is_set():
+            raise Interrupted(f"{what} was not started: the build is being stopped")
+        try:
+            process = subprocess.Popen(
+                argv, cwd=cwd, env=env, text=True, encoding="utf-8", errors="replace",
+                stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                start_new_session=True, preexec_fn=lambda: _apply(limits))
+        except FileNotFoundError:
+            raise ToolMissing(f"'{argv[0]}' is not installed or not on PATH",
+                              hint="run 'make setup' (it lists the packages to install)") from None
+        _running.add(process)
     try:
         stdout, stderr = process.communicate(stdin, timeout=budget.seconds)
     except subprocess.TimeoutExpired:
@@ -68,32 +84,93 @@ def run(argv: list[str], *, cwd: Path, budget: Budget, env: dict | None = None,
     except BaseException:
         _kill_group(process)
         raise
+    finally:
+        with _running_lock:
+            _running.discard(process)
     seconds = time.monotonic() - started
-    if process.returncode in (-signal.SIGXCPU, -signal.SIGKILL) and budget.memory_mb:
-        raise LimitReached(f"{what} was killed by its CPU or memory limit",
-                           hint="raise limits.memory_mb or limits.seconds in issue.yaml")
-    if process.returncode == -signal.SIGXFSZ:
-        raise LimitReached(f"{what} tried to write a file over {budget.output_mb} MB",
-                           hint="raise limits.output_mb in issue.yaml")
+    if _stopping.is_set():
+        raise Interrupted(f"{what} was stopped")
+    _raise_if_limited(what, process.returncode, stdout + stderr, budget, limits)
     log.debug("%s finished in %.3f s with exit code %s", what, seconds, process.returncode)
     return Result(argv, process.returncode, stdout, stderr, seconds)
 
 
-def _limits(budget: Budget):
-    def apply():
-        cpu = int(budget.seconds) + 1
-        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
-        size = budget.output_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
-        if budget.memory_mb:
-            memory = budget.memory_mb * 1024 * 1024
-            resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    return apply
+def _raise_if_limited(what: str, returncode: int, output: str, budget: Budget,
+                      limits: dict) -> None:
+    """A program ended by one of its limits raises LimitReached naming that limit."""
+    memory = limits.get(resource.RLIMIT_AS)
+    if returncode == -signal.SIGXCPU or (returncode == -signal.SIGKILL and memory):
+        raise LimitReached(f"{what} was killed by its CPU or memory limit",
+                           hint="raise limits.memory_mb or limits.seconds in issue.yaml")
+    if returncode and memory and _OUT_OF_MEMORY.search(output):
+        raise LimitReached(f"{what} ran out of memory at its limit of {memory >> 20} MB "
+                           f"(limits.memory_mb)",
+                           hint="raise limits.memory_mb in issue.yaml if the document is "
+                                "really that large; otherwise look for a runaway loop in it")
+    if returncode == -signal.SIGXFSZ:
+        size = limits[resource.RLIMIT_FSIZE] >> 20
+        raise LimitReached(f"{what} tried to write a file over {size} MB",
+                           hint="raise limits.output_mb in issue.yaml" if size >= budget.output_mb
+                           else "raise the file-size limit of your shell (ulimit -f)")
+
+
+def effective_limits(budget: Budget) -> dict[int, int]:
+    """The limits a program gets: the budget's, or the inherited hard limit if lower
+    (which is said once, as a warning)."""
+    wanted = {resource.RLIMIT_CPU: int(budget.seconds) + 1,
+              resource.RLIMIT_FSIZE: budget.output_mb * 1024 * 1024}
+    if budget.memory_mb:
+        wanted[resource.RLIMIT_AS] = budget.memory_mb * 1024 * 1024
+    return {kind: _lower(kind, value) for kind, value in wanted.items()}
+
+
+_LIMIT_NAMES = {resource.RLIMIT_CPU: ("CPU time (ulimit -t)", "limits.seconds", 1, "s"),
+                resource.RLIMIT_FSIZE: ("file size (ulimit -f)", "limits.output_mb", 1 << 20, "MB"),
+                resource.RLIMIT_AS: ("memory (ulimit -v)", "limits.memory_mb", 1 << 20, "MB")}
+
+
+@lru_cache(maxsize=None)
+def _lower(kind: int, wanted: int) -> int:
+    hard = resource.getrlimit(kind)[1]
+    if hard == resource.RLIM_INFINITY or hard >= wanted:
+        return wanted
+    name, setting, unit, symbol = _LIMIT_NAMES[kind]
+    log.warning("warning: the inherited hard limit on %s is %d %s, lower than %s (%d %s); "
+                "programs run with the lower one", name, hard // unit, symbol, setting,
+                wanted // unit, symbol)
+    return hard
+
+
+def _apply(limits: dict[int, int]) -> None:
+    """In the child, before exec: soft limit, and one second more for CPU's hard."""
+    for kind, value in limits.items():
+        hard = resource.getrlimit(kind)[1]
+        spare = value + 1 if kind == resource.RLIMIT_CPU else value
+        if hard != resource.RLIM_INFINITY:
+            spare = min(spare, hard)
+        resource.setrlimit(kind, (value, spare))
+
+
+def stop_all() -> None:
+    """End every program running now and refuse to start new ones (a signal came)."""
+    with _running_lock:
+        _stopping.set()
+        for process in list(_running):
+            _signal_group(process)
+
+
+def resume() -> None:
+    """Allow programs again (after a stopped build, in the same process)."""
+    _stopping.clear()
+
+
+def _signal_group(process: subprocess.Popen) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
 
 
 def _kill_group(process: subprocess.Popen) -> None:
-    try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
+    _signal_group(process)
     process.wait()
