@@ -8,6 +8,7 @@ error classes and the README table are all made from it.
 from __future__ import annotations
 
 import errno
+import os
 import re
 from dataclasses import dataclass
 from enum import IntEnum
@@ -199,10 +200,22 @@ _MACHINE_ADVICE = {
 }
 
 
-def machine_fault(error: OSError) -> MachineFault | None:
+def machine_fault(error: OSError, what: str = "") -> MachineFault | None:
     """The MachineFault an OSError means, or None if it is not the machine's doing."""
     advice = _MACHINE_ADVICE.get(error.errno)
     if advice is None:
         return None
-    where = Location(Path(error.filename)) if error.filename else None
-    return MachineFault(f"cannot write ({error.strerror or 'refused'})", where=where, hint=advice)
+    name = error.filename if isinstance(error.filename, (str, Path)) else ""
+    if str(name).startswith("<"):  # a file object's repr, as pikepdf reports it
+        name = ""
+    who = f"{what} " if what else ""
+    return MachineFault(f"{who}cannot write ({error.strerror or os.strerror(error.errno)})",
+                        where=Location(Path(name)) if name else None, hint=advice)
+
+
+def machine_fault_in(output: str, what: str) -> MachineFault | None:
+    """The MachineFault a program's output reports (pdfTeX: 'fflush() failed (No space...)')."""
+    for code in _MACHINE_ADVICE:
+        if os.strerror(code) in output:
+            return machine_fault(OSError(code, os.strerror(code)), what)
+    return None

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .errors import Interrupted, LimitReached, ToolMissing
+from .errors import Interrupted, LimitReached, MachineFault, ToolMissing, machine_fault_in
 
 log = logging.getLogger(__name__)
 
@@ -27,8 +27,8 @@ _running: set[subprocess.Popen] = set()
 _running_lock = threading.Lock()
 _stopping = threading.Event()
 # What programs print when an allocation fails under their memory limit.
-_OUT_OF_MEMORY = re.compile(r"memory exhausted|out of memory|cannot allocate memory|"
-                            r"std::bad_alloc|MemoryError", re.IGNORECASE)
+_OUT_OF_MEMORY = re.compile(r"fatal: memory exhausted|[Oo]ut of memory|std::bad_alloc|"
+                            r"^MemoryError", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -108,10 +108,16 @@ def _raise_if_limited(what: str, returncode: int, output: str, budget: Budget,
                            hint="raise limits.memory_mb in issue.yaml if the document is "
                                 "really that large; otherwise look for a runaway loop in it")
     if returncode == -signal.SIGXFSZ:
-        size = limits[resource.RLIMIT_FSIZE] >> 20
-        raise LimitReached(f"{what} tried to write a file over {size} MB",
-                           hint="raise limits.output_mb in issue.yaml" if size >= budget.output_mb
-                           else "raise the file-size limit of your shell (ulimit -f)")
+        size = limits[resource.RLIMIT_FSIZE]
+        if size < budget.output_mb << 20:  # the shell's ulimit -f, not the issue's limit
+            raise MachineFault(f"{what} tried to write a file over {size >> 10} KB, the "
+                               "file-size limit it inherited (ulimit -f)",
+                               hint="raise it ('ulimit -f unlimited') and build again")
+        raise LimitReached(f"{what} tried to write a file over {size >> 20} MB",
+                           hint="raise limits.output_mb in issue.yaml")
+    fault = machine_fault_in(output, what) if returncode else None
+    if fault:
+        raise fault
 
 
 def effective_limits(budget: Budget) -> dict[int, int]:
