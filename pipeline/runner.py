@@ -6,6 +6,7 @@ program, a time-out or a limit turns into a typed error.
 """
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import re
@@ -18,7 +19,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .errors import Interrupted, LimitReached, MachineFault, ToolMissing, machine_fault_in
+from .errors import (Interrupted, LimitReached, MachineFault, ToolMissing, machine_fault,
+                     machine_fault_in)
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +93,8 @@ def run(argv: list[str], *, cwd: Path, budget: Budget, env: dict | None = None,
     if _stopping.is_set():
         raise Interrupted(f"{what} was stopped")
     _raise_if_limited(what, process.returncode, stdout + stderr, budget, limits)
+    if process.returncode and _disk_full(cwd):  # pdfTeX says only "fwrite() failed"
+        raise machine_fault(OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)), what)
     log.debug("%s finished in %.3f s with exit code %s", what, seconds, process.returncode)
     return Result(argv, process.returncode, stdout, stderr, seconds)
 
@@ -118,6 +122,15 @@ def _raise_if_limited(what: str, returncode: int, output: str, budget: Budget,
     fault = machine_fault_in(output, what) if returncode else None
     if fault:
         raise fault
+
+
+def _disk_full(folder: Path) -> bool:
+    """Less than 64 KB left for a program that wrote in folder."""
+    try:
+        info = os.statvfs(folder)
+    except OSError:
+        return False
+    return info.f_bavail * info.f_frsize < 64 * 1024
 
 
 def effective_limits(budget: Budget) -> dict[int, int]:
