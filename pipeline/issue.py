@@ -186,13 +186,12 @@ def build_issue(folder: Path, dirs: BuildDirs, *, jobs: int,
 def _issue_pdf(issue: Issue, articles: list[Article], result: IssueResult, dirs: BuildDirs,
                progress: Progress, state: State) -> Path | None:
     """Assemble, check and move the issue PDF into place; None if it was up to date."""
-    from . import check, compose  # PyLaTeX and poppler: only for the issue PDF
-
     issue_key = hashlib.sha256(json.dumps(
         [state.article(a.slug) for a in articles], sort_keys=True).encode()).hexdigest()
     output = dirs.issue_pdf(issue.slug)
     if state.data.get("issue_key") == issue_key and output.exists() and not result.rebuilt:
         return None
+    from . import check, compose  # PyLaTeX, pikepdf, poppler: only to make the issue PDF
     temporary = output.with_name(f".issue.pdf.{os.getpid()}.tmp")
     try:
         progress.stage("issue", "cover, contents and assembly")
