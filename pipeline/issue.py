@@ -27,7 +27,7 @@ from pathlib import Path
 
 from . import __version__
 from .article import Built, Figure, build_article, figure_files
-from .errors import InputError, InvalidOutput, Location, PipelineError
+from .errors import InputError, InvalidOutput, Location, PipelineError, printable
 from .model import Article, Issue, load_article, load_issue
 from .paths import ROOT, STYLES, TEMPLATES, BuildDirs
 from .tools.pandoc import pandoc_path
@@ -154,8 +154,8 @@ def issue_lock(folder: Path):
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            print(f"{folder.name}: another build of this issue is running; waiting for it",
-                  file=sys.stderr, flush=True)
+            print(printable(f"{folder.name}: another build of this issue is running; "
+                            "waiting for it"), file=sys.stderr, flush=True)
             fcntl.flock(handle, fcntl.LOCK_EX)
         yield  # the lock ends with the file's closing (or the process)
 
@@ -306,8 +306,10 @@ class Progress:
             self._show(f"{'FAILED' if failed else 'built'} {slug}")
 
     def _show(self, event: str) -> None:
+        event = printable(event)
         if self.live:
-            running = ", ".join(f"{slug} ({name})" for slug, name in sorted(self.running.items()))
+            running = printable(", ".join(f"{slug} ({name})"
+                                          for slug, name in sorted(self.running.items())))
             self.stream.write(f"\r\033[K[{self.finished}/{self.total} done] {running or '-'}")
             self.stream.flush()
         else:
