@@ -139,10 +139,11 @@ class Figure:
 RESERVED_STEMS = {"article", "final", "pagesetup", "meta"}
 
 
-def figure_files(folder: Path, dirs: BuildDirs) -> list[Figure]:
+def figure_files(folder: Path, dirs: BuildDirs, articles: tuple[Article, ...] = ()
+                 ) -> list[Figure]:
     """The issue folder's image files, each read once (nothing hidden, nothing
     built). A link, a FIFO or device, a file over MAX_FIGURE_BYTES, or a name
-    TeX's own files use is an input error."""
+    TeX's own files use is an input error, at the line of articles that uses it."""
     figures = []
     for top, folders, names in os.walk(folder):
         top = Path(top)
@@ -153,13 +154,27 @@ def figure_files(folder: Path, dirs: BuildDirs) -> list[Figure]:
             if name.startswith(".") or path.suffix.lower() not in FIGURE_TYPES:
                 continue
             relative = path.relative_to(folder).as_posix()
-            if "/" not in relative and path.stem.lower() in RESERVED_STEMS:
-                raise InputError(f"the figure's name '{name}' is one TeX's own files use",
-                                 where=Location(path),
-                                 hint=f"rename it (e.g. 'figure-{name}') and the reference to it")
-            check_name(path)
-            figures.append(Figure(relative, read_input(path, MAX_FIGURE_BYTES)))
+            try:
+                if "/" not in relative and path.stem.lower() in RESERVED_STEMS:
+                    raise InputError(f"the figure's name '{name}' is one TeX's own files use",
+                                     where=Location(path), hint=f"rename it (e.g. "
+                                     f"'figure-{name}') and the reference to it")
+                check_name(path)
+                figures.append(Figure(relative, read_input(path, MAX_FIGURE_BYTES)))
+            except InputError as error:
+                raise _at_use(error, relative, articles) from None
     return figures
+
+
+def _at_use(error: InputError, relative: str, articles) -> InputError:
+    """The error at the first manuscript line that uses the figure, if one does."""
+    for article in articles:
+        line = _line_with(article, [relative])
+        if line:
+            error.message = f"figure '{relative}': {error.message}"
+            error.where = Location(article.path, line)
+            break
+    return error
 
 
 def _copy_figures(figures: list[Figure], work: Path) -> None:

@@ -212,7 +212,7 @@ def build_articles(issue: Issue, articles: list[Article], dirs: BuildDirs, *, jo
     """Build (or reuse) every article with its issue page numbers."""
     state = state or State(dirs.issue(issue.slug) / "state.json")
     shared = _shared_digest(TEMPLATES, STYLES / issue.style, ROOT / "pipeline")
-    figures = figure_files(issue.folder, dirs)
+    figures = figure_files(issue.folder, dirs, tuple(articles))
     figures_key = figures_digest(figures)
     keys = {a.slug: content_key(a, shared, figures_key) for a in articles}
     result = IssueResult(issue, notes=[state.warning] if state.warning else [])
