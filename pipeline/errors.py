@@ -214,8 +214,10 @@ def machine_fault(error: OSError, what: str = "") -> MachineFault | None:
 
 
 def machine_fault_in(output: str, what: str) -> MachineFault | None:
-    """The MachineFault a program's output reports (pdfTeX: 'fflush() failed (No space...)')."""
-    for code in _MACHINE_ADVICE:
+    """The MachineFault a program's output reports (pdfTeX: 'fflush() failed (No space...)').
+    Only space and size: a refusal to write (read-only, permission) inside the TeX sandbox
+    is the sandbox doing its work, not the machine."""
+    for code in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
         if os.strerror(code) in output:
             return machine_fault(OSError(code, os.strerror(code)), what)
     return None

@@ -29,7 +29,8 @@ _running: set[subprocess.Popen] = set()
 _running_lock = threading.Lock()
 _stopping = threading.Event()
 # What programs print when an allocation fails under their memory limit.
-_OUT_OF_MEMORY = re.compile(r"fatal: memory exhausted|[Oo]ut of memory|std::bad_alloc|"
+# (web2c's xmalloc, xdvipdfmx, C++, Python: never words a document could print)
+_OUT_OF_MEMORY = re.compile(r"fatal: (?:memory exhausted|[Oo]ut of memory)|std::bad_alloc|"
                             r"^MemoryError", re.MULTILINE)
 
 
