@@ -144,6 +144,15 @@ def test_issue_folders_are_resolved_and_never_write_outside_the_build_folder(tmp
     (folder / "sub").mkdir()
     assert load_issue(folder / "sub" / "..").slug == "2022-06"
     assert load_issue(folder / ".").folder == folder
+    # Through the command line: the build goes to build/2022-06, not build/.. (stopped
+    # before TeX by a figure named like TeX's own files).
+    (folder / "article.pdf").write_bytes(b"%PDF-1.4\n")
+    build = tmp_path / "out" / "build"
+    refused("--build-dir", str(build), "issue", str(folder / "sub" / ".."),
+            where=str(folder / "article.pdf"), says="one TeX's own files use")
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["build"]
+    assert sorted(p.name for p in build.iterdir()) == ["2022-06"]
+    (folder / "article.pdf").unlink()
     # `all` refuses an issue folder that links out of the folder it was given.
     elsewhere = write_issue(tmp_path / "elsewhere")
     (tmp_path / "manuscript" / "linked").symlink_to(elsewhere)
