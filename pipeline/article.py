@@ -7,6 +7,7 @@ a partial file nor replaces the last good one.
 from __future__ import annotations
 
 import importlib
+import io
 import json
 import os
 import re
@@ -286,5 +287,16 @@ def _finish(article: Article, raw_pdf: Path, first_page: int, output: Path) -> i
         # A viewer's page number is the printed one, whatever the engine did.
         pdf.Root.PageLabels = pikepdf.Dictionary(
             Nums=[0, pikepdf.Dictionary(S=pikepdf.Name.D, St=first_page)])
-        pdf.save(output, deterministic_id=True)
+        save_pdf(pdf, output)
     return pages
+
+
+def save_pdf(pdf, path: Path) -> None:
+    """Save an open pikepdf.Pdf to path with a deterministic /ID.
+
+    QPDF aborts the whole process (exit 134) when a write fails during a
+    deterministic save, so the PDF is made in memory and Python writes the
+    file: a full disk or a file-size limit is then an OSError (exit 8)."""
+    buffer = io.BytesIO()
+    pdf.save(buffer, deterministic_id=True)
+    path.write_bytes(buffer.getbuffer())

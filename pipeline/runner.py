@@ -115,7 +115,7 @@ def _raise_if_limited(what: str, returncode: int, output: str, budget: Budget,
     if returncode == -signal.SIGXFSZ:
         size = limits[resource.RLIMIT_FSIZE]
         if size < budget.output_mb << 20:  # the shell's ulimit -f, not the limit
-            raise MachineFault(f"{what} tried to write a file over {size >> 10} KB, the "
+            raise MachineFault(f"{what} tried to write a file over {_size(size)}, the "
                                "file-size limit it inherited (ulimit -f)",
                                hint="raise it ('ulimit -f unlimited') and build again")
         raise LimitReached(f"{what} tried to write a file over {size >> 20} MB",
@@ -144,9 +144,9 @@ def effective_limits(budget: Budget) -> dict[int, int]:
     return {kind: _lower(kind, value) for kind, value in wanted.items()}
 
 
-_LIMIT_NAMES = {resource.RLIMIT_CPU: ("CPU time (ulimit -t)", "limits.seconds", 1, "s"),
-                resource.RLIMIT_FSIZE: ("file size (ulimit -f)", "limits.output_mb", 1 << 20, "MB"),
-                resource.RLIMIT_AS: ("memory (ulimit -v)", "limits.memory_mb", 1 << 20, "MB")}
+_LIMIT_NAMES = {resource.RLIMIT_CPU: ("CPU time (ulimit -t)", "limits.seconds"),
+                resource.RLIMIT_FSIZE: ("file size (ulimit -f)", "limits.output_mb"),
+                resource.RLIMIT_AS: ("memory (ulimit -v)", "limits.memory_mb")}
 
 
 @lru_cache(maxsize=None)
@@ -154,11 +154,15 @@ def _lower(kind: int, wanted: int) -> int:
     hard = resource.getrlimit(kind)[1]
     if hard == resource.RLIM_INFINITY or hard >= wanted:
         return wanted
-    name, setting, unit, symbol = _LIMIT_NAMES[kind]
-    log.warning("warning: the inherited hard limit on %s is %d %s, lower than %s (%d %s); "
-                "programs run with the lower one", name, hard // unit, symbol, setting,
-                wanted // unit, symbol)
+    name, setting = _LIMIT_NAMES[kind]
+    shown = (lambda n: f"{n} s") if kind == resource.RLIMIT_CPU else _size
+    log.warning("warning: the inherited hard limit on %s is %s, lower than %s (%s); "
+                "programs run with the lower one", name, shown(hard), setting, shown(wanted))
     return hard
+
+
+def _size(count: int) -> str:
+    return f"{count >> 20} MB" if count >= 1 << 20 else f"{count >> 10} KB"
 
 
 def _apply(limits: dict[int, int]) -> None:

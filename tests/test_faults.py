@@ -223,17 +223,19 @@ def test_a_full_disk_is_exit_8_and_leaves_no_scratch(copy, mounted, room_kb):
 def test_a_file_size_limit_is_exit_8_and_leaves_no_scratch(copy):
     issue_pdf = copy.build / copy.SLUG / "issue.pdf"
     good_issue = digest(issue_pdf)
-    for kb in (12, 60):  # TeX's write; then the issue PDF's, in the pipeline itself
-        edit(copy, f"EDITION{kb}")
-        limit = kb * 1024
+    # 12 KB stops pdfLaTeX's first write; 80% of the issue PDF lets the article and the
+    # contents be typeset and stops pikepdf's write of the issue (QPDF used to abort, 134).
+    for limit, says in ((12 << 10, "pdfLaTeX tried to write a file over 12 KB"),
+                        (issue_pdf.stat().st_size * 4 // 5, "cannot write (File too large)")):
+        edit(copy, f"EDITION{limit}")
         done = subprocess.run(
             [sys.executable, str(BUILD_PY), "--build-dir", str(copy.build), "issue",
              str(copy.folder)], capture_output=True, text=True, timeout=60,
             preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit)))
-        assert_clean_failure(done, 8, "environment: ", "ulimit -f")
+        assert_clean_failure(done, 8, "environment: ", says, "ulimit -f")
         assert_scratch_removed(copy)
         assert digest(issue_pdf) == good_issue
-        if kb == 12:
+        if limit == 12 << 10:
             copy.assert_good_pdf_untouched()
 
 
