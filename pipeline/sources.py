@@ -325,16 +325,17 @@ _UNWANTED = re.compile(r"[\ud800-\udfff\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 def _scalar(node, data: YamlData, loader, first_line: int):
     """A scalar's value; one Python cannot hold or TeX cannot print is refused."""
-    where = _node_location(node, data.path, first_line)
     try:
         value = loader.construct_object(node)
     except (ValueError, OverflowError, yaml.YAMLError):
         raise InputError(f"the value '{node.value[:40]}' cannot be read "
-                         f"({len(node.value)} characters)", where=where,
+                         f"({len(node.value)} characters)",
+                         where=_node_location(node, data.path, first_line),
                          hint="write a plain value; quote it if it is meant as text") from None
     bad = _UNWANTED.search(value) if isinstance(value, str) else None
     if bad:
         kind = "a lone surrogate" if "\ud800" <= bad.group() <= "\udfff" else "a control character"
-        raise InputError(f"the value holds {kind}, U+{ord(bad.group()):04X}", where=where,
+        raise InputError(f"the value holds {kind}, U+{ord(bad.group()):04X}",
+                         where=_node_location(node, data.path, first_line),
                          hint="remove the \\u or \\x escape: it stands for no printable character")
     return value
