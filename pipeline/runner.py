@@ -102,19 +102,28 @@ def run(argv: list[str], *, cwd: Path, budget: Budget, env: dict | None = None,
 
 def _raise_if_limited(what: str, returncode: int, output: str, budget: Budget,
                       limits: dict) -> None:
-    """A program ended by one of its limits raises LimitReached naming that limit."""
+    """A program ended by one of its limits raises LimitReached naming that limit, or
+    MachineFault when the limit was the lower one the shell passed down (ulimit)."""
+    wanted = _wanted(budget)
+    inherited = {kind for kind, value in limits.items() if value < wanted[kind]}
     memory = limits.get(resource.RLIMIT_AS)
     if returncode == -signal.SIGXCPU or (returncode == -signal.SIGKILL and memory):
+        if inherited & {resource.RLIMIT_CPU, resource.RLIMIT_AS}:
+            raise MachineFault(f"{what} was killed by the CPU or memory limit it inherited "
+                               "(ulimit -t, ulimit -v)", hint="raise them and build again")
         raise LimitReached(f"{what} was killed by its CPU or memory limit",
                            hint="raise limits.memory_mb or limits.seconds in issue.yaml")
     if returncode and memory and _OUT_OF_MEMORY.search(output):
+        if resource.RLIMIT_AS in inherited:
+            raise MachineFault(f"{what} ran out of memory at {_size(memory)}, the memory limit "
+                               "it inherited (ulimit -v)", hint="raise it and build again")
         raise LimitReached(f"{what} ran out of memory at its limit of {memory >> 20} MB "
                            f"(limits.memory_mb)",
                            hint="raise limits.memory_mb in issue.yaml if the document is "
                                 "really that large; otherwise look for a runaway loop in it")
     if returncode == -signal.SIGXFSZ:
         size = limits[resource.RLIMIT_FSIZE]
-        if size < budget.output_mb << 20:  # the shell's ulimit -f, not the issue's limit
+        if resource.RLIMIT_FSIZE in inherited:
             raise MachineFault(f"{what} tried to write a file over {_size(size)}, the "
                                "file-size limit it inherited (ulimit -f)",
                                hint="raise it ('ulimit -f unlimited') and build again")
@@ -137,11 +146,15 @@ def _disk_full(folder: Path) -> bool:
 def effective_limits(budget: Budget) -> dict[int, int]:
     """The limits a program gets: the budget's, or the inherited hard limit if lower
     (which is said once, as a warning)."""
+    return {kind: _lower(kind, value) for kind, value in _wanted(budget).items()}
+
+
+def _wanted(budget: Budget) -> dict[int, int]:
     wanted = {resource.RLIMIT_CPU: int(budget.seconds) + 1,
               resource.RLIMIT_FSIZE: budget.output_mb * 1024 * 1024}
     if budget.memory_mb:
         wanted[resource.RLIMIT_AS] = budget.memory_mb * 1024 * 1024
-    return {kind: _lower(kind, value) for kind, value in wanted.items()}
+    return wanted
 
 
 _LIMIT_NAMES = {resource.RLIMIT_CPU: ("CPU time (ulimit -t)", "limits.seconds"),
