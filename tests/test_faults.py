@@ -150,30 +150,55 @@ def test_two_builds_of_one_issue_at_once_both_end_with_a_correct_issue(copy):
 
 
 # ------------------------------------------------------------ signals
-def tex_children(build_root: Path) -> list[int]:
-    """Running TeX processes whose working folder is under build_root."""
-    found = []
+def alive(pid: int) -> bool:
+    """pid runs (a zombie, killed and waiting for its parent to read it, does not)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat[stat.rindex(")") + 2] != "Z"
+
+
+def wait_gone(pids: list[int], seconds: float = 3) -> bool:
+    deadline = time.monotonic() + seconds
+    while any(alive(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return not any(alive(pid) for pid in pids)
+
+
+def tex_children(build_pid: int) -> list[int]:
+    """Running TeX processes (or their sandbox) descended from build_pid."""
+    parents, names = {}, {}
     for entry in Path("/proc").iterdir():
         try:
-            name = (entry / "comm").read_text().strip()
-            cwd = os.readlink(entry / "cwd")
+            stat = (entry / "stat").read_text()
         except OSError:
             continue
-        if name in ("pdftex", "xetex", "pdflatex", "xelatex", "bwrap") and \
-                cwd.startswith(str(build_root)):
-            found.append(int(entry.name))
-    return found
+        if entry.name.isdigit():
+            name, rest = stat[stat.index("(") + 1:stat.rindex(")")], stat[stat.rindex(")") + 2:]
+            parents[int(entry.name)], names[int(entry.name)] = int(rest.split()[1]), name
+
+    def descends(pid: int) -> bool:
+        while pid > 1:
+            pid = parents.get(pid, 0)
+            if pid == build_pid:
+                return True
+        return False
+    return [pid for pid, name in names.items()
+            if name in ("pdftex", "xetex", "pdflatex", "xelatex", "bwrap") and descends(pid)]
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
-def test_a_signal_mid_tex_kills_tex_and_removes_scratch(copy, signum):
-    copy.write(FRONT_MATTER + "\nWords.\n\n" + SLOW_TEX + "\n",
+@pytest.mark.parametrize("signum, urdu", [(signal.SIGTERM, ""), (signal.SIGINT, ""),
+                                          (signal.SIGTERM, "اردو ")],
+                         ids=["SIGTERM-pdflatex", "SIGINT-pdflatex", "SIGTERM-xelatex"])
+def test_a_signal_mid_tex_kills_tex_and_removes_scratch(copy, signum, urdu):
+    copy.write(FRONT_MATTER + f"\nWords {urdu}.\n\n" + SLOW_TEX + "\n",
                issue=ONE_ARTICLE_ISSUE + "allow_raw_latex: true\nlimits: {seconds: 60}\n")
     build = subprocess.Popen([sys.executable, str(BUILD_PY), "--build-dir", str(copy.build),
                               "issue", str(copy.folder)], stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 30
-    while not (tex := tex_children(copy.build)) and time.monotonic() < deadline:
+    while not (tex := tex_children(build.pid)) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert tex, "TeX never started"
     time.sleep(0.3)
@@ -181,8 +206,8 @@ def test_a_signal_mid_tex_kills_tex_and_removes_scratch(copy, signum):
     assert build.wait(10) == 130
     stderr = build.stderr.read()
     assert "interrupted" in stderr and "Traceback" not in stderr, stderr
-    assert all(not Path(f"/proc/{pid}").exists() for pid in tex), "TeX left running"
-    assert tex_children(copy.build) == []
+    assert wait_gone(tex), "TeX left running: " + str(
+        [(pid, Path(f"/proc/{pid}/stat").read_text()) for pid in tex if alive(pid)])
     assert_scratch_removed(copy)
     copy.assert_good_pdf_untouched()
 
