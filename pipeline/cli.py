@@ -55,13 +55,13 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return _fail(Interrupted("stopped; every program it ran was ended, scratch folders "
                                  "removed, finished outputs kept"))
-    except OSError as error:
+    except OSError as error:  # the machine's (disk full, read-only...) or a bug
         fault = machine_fault(error)
-        if fault is None and not args.verbose:
-            return _internal_error()
-        if fault is None:
+        if fault:
+            return _fail(fault)
+        if args.verbose:
             raise
-        return _fail(fault)
+        return _internal_error()
     except Exception:
         if args.verbose:
             raise
