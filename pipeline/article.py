@@ -7,6 +7,7 @@ a partial file nor replaces the last good one.
 from __future__ import annotations
 
 import importlib
+import io
 import json
 import os
 import re
@@ -18,10 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import citations, engines, metadata, texlog
-from .errors import BuildFailed, InvalidOutput, LimitReached, Location
+from .errors import BuildFailed, InputError, InvalidOutput, LimitReached, Location
 from .model import LANGUAGES, Article
 from .paths import STYLES, TEMPLATES, BuildDirs
 from .runner import Budget
+from .sources import MAX_FIGURE_BYTES, check_name, read_input
 from .tools import latexformat, pandoc, pdflatex, xelatex
 
 FIGURE_TYPES = {".png", ".jpg", ".jpeg", ".pdf"}
@@ -43,11 +45,13 @@ class Built:
 
 
 def build_article(article: Article, first_page: int, output: Path, dirs: BuildDirs,
-                  key: str | None = None, stage=lambda name: None) -> Built:
+                  key: str | None = None, stage=lambda name: None,
+                  figures: list[Figure] | None = None) -> Built:
     """Build article so that its first page is numbered first_page; write output.
 
     With a content key, Pandoc's LaTeX is cached under it: a build that only
     moves the article to other page numbers runs the TeX engine alone.
+    figures are the issue's figures as read for that key (read now if None).
     stage(name) is told each step as it starts (for progress displays)."""
     _import_pikepdf_meanwhile()
     issue = article.issue
@@ -55,7 +59,7 @@ def build_article(article: Article, first_page: int, output: Path, dirs: BuildDi
     dirs.work.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f"{article.slug}-", dir=dirs.work))
     try:
-        _copy_figures(issue.folder, work, dirs)
+        _copy_figures(figure_files(issue.folder, dirs) if figures is None else figures, work)
         (work / "pagesetup.tex").write_text(
             f"\\spotlightsetup{{firstpage={first_page},maxpages={issue.limits.pages}}}\n")
         warnings = _latex_source(article, work, budget, dirs.cache / "latex", key, stage)
@@ -139,20 +143,63 @@ def template_variables(article: Article) -> dict:
     }
 
 
-def figure_files(folder: Path, dirs: BuildDirs) -> list[Path]:
-    """The issue folder's image files: no links, nothing hidden, nothing built."""
-    return sorted(path for path in folder.rglob("*")
-                  if path.suffix.lower() in FIGURE_TYPES and path.is_file()
-                  and not path.is_symlink() and not path.is_relative_to(dirs.root)
-                  and not any(part.startswith(".") for part in path.relative_to(folder).parts))
+@dataclass(frozen=True)
+class Figure:
+    """An image file of the issue folder, read once: its issue-relative name and bytes."""
+
+    name: str
+    data: bytes
 
 
-def _copy_figures(folder: Path, work: Path, dirs: BuildDirs) -> None:
-    """Copy the issue's images so that TeX reads only its own folder."""
-    for path in figure_files(folder, dirs):
-        target = work / path.relative_to(folder)
+# TeX's own files in the work folder are article.* and final.pdf: a figure
+# of that name would overwrite them or be overwritten.
+RESERVED_STEMS = {"article", "final", "pagesetup", "meta"}
+
+
+def figure_files(folder: Path, dirs: BuildDirs, articles: tuple[Article, ...] = ()
+                 ) -> list[Figure]:
+    """The issue folder's image files, each read once (nothing hidden, nothing
+    built). A link, a FIFO or device, a file over MAX_FIGURE_BYTES, or a name
+    TeX's own files use is an input error, at the line of articles that uses it."""
+    figures = []
+    for top, folders, names in os.walk(folder):
+        top = Path(top)
+        folders[:] = sorted(name for name in folders if not name.startswith(".")
+                            and not (top / name).resolve().is_relative_to(dirs.root))
+        for name in sorted(names):
+            path = top / name
+            if name.startswith(".") or path.suffix.lower() not in FIGURE_TYPES:
+                continue
+            relative = path.relative_to(folder).as_posix()
+            try:
+                if "/" not in relative and path.stem.lower() in RESERVED_STEMS:
+                    raise InputError(f"the figure's name '{name}' is one TeX's own files use",
+                                     where=Location(path), hint=f"rename it (e.g. "
+                                     f"'figure-{name}') and the reference to it")
+                check_name(path)
+                figures.append(Figure(relative, read_input(path, MAX_FIGURE_BYTES)))
+            except InputError as error:
+                raise _at_use(error, relative, articles) from None
+    return figures
+
+
+def _at_use(error: InputError, relative: str, articles) -> InputError:
+    """The error at the first manuscript line that uses the figure, if one does."""
+    for article in articles:
+        line = _line_with(article, [relative])
+        if line:
+            error.message = f"figure '{relative}': {error.message}"
+            error.where = Location(article.path, line)
+            break
+    return error
+
+
+def _copy_figures(figures: list[Figure], work: Path) -> None:
+    """Write the issue's images, as read, into the work folder: TeX reads only its own folder."""
+    for figure in figures:
+        target = work / figure.name
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, target)
+        target.write_bytes(figure.data)
 
 
 def _typeset(article: Article, engine: str, tex: Path, budget: Budget, dirs: BuildDirs) -> Path:
@@ -256,5 +303,16 @@ def _finish(article: Article, raw_pdf: Path, first_page: int, output: Path) -> i
         # A viewer's page number is the printed one, whatever the engine did.
         pdf.Root.PageLabels = pikepdf.Dictionary(
             Nums=[0, pikepdf.Dictionary(S=pikepdf.Name.D, St=first_page)])
-        pdf.save(output, deterministic_id=True)
+        save_pdf(pdf, output)
     return pages
+
+
+def save_pdf(pdf, path: Path) -> None:
+    """Save an open pikepdf.Pdf to path with a deterministic /ID.
+
+    QPDF aborts the whole process (exit 134) when a write fails during a
+    deterministic save, so the PDF is made in memory and Python writes the
+    file: a full disk or a file-size limit is then an OSError (exit 8)."""
+    buffer = io.BytesIO()
+    pdf.save(buffer, deterministic_id=True)
+    path.write_bytes(buffer.getbuffer())

@@ -8,22 +8,16 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import sys
 from pathlib import Path
 
-from . import __version__
-from .errors import PipelineError
+from . import __version__, runner
+from .errors import (ExitCode, InputError, Interrupted, Location, PipelineError, UsageError,
+                     help_table, machine_fault, printable)
 from .paths import MANUSCRIPT, ROOT, BuildDirs
 
-EXIT_CODES = """exit codes:
-  0  success
-  2  usage: unknown command or option (see --help)
-  3  input error: manuscript, front matter or issue.yaml (file:line says where)
-  4  missing tool: Pandoc, pdfLaTeX or poppler not installed (run 'make setup')
-  5  build failed: Pandoc or LaTeX stopped (the message and log path say why)
-  6  invalid output: a PDF made does not agree with the issue's data
-  7  limit reached: a program ran past its time, memory, size or page limit
-"""
+EXIT_CODES = help_table()
 
 
 def parser() -> argparse.ArgumentParser:
@@ -65,21 +59,70 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
                         format="%(message)s")
-    dirs = BuildDirs(args.build_dir)
+    previous = _stop_on_signals()
     try:
-        return _dispatch(args, dirs)
+        return _dispatch(args, _build_dirs(args.build_dir))
     except PipelineError as error:
-        print(error, file=sys.stderr)
-        return error.exit_code
+        return _fail(error)
     except KeyboardInterrupt:
-        print("interrupted; finished outputs were kept", file=sys.stderr)
-        return 130
+        return _fail(Interrupted("stopped; every program it ran was ended, scratch folders "
+                                 "removed, finished outputs kept"))
+    except OSError as error:  # the machine's (disk full, read-only...) or a bug
+        fault = machine_fault(error)
+        if fault:
+            return _fail(fault)
+        if args.verbose:
+            raise
+        return _internal_error()
     except Exception:
         if args.verbose:
             raise
-        print("internal error: this is a bug in the pipeline; run again with -v and "
-              "report what it prints", file=sys.stderr)
-        return 1
+        return _internal_error()
+    finally:
+        _restore_signals(previous)
+
+
+def _fail(error: PipelineError) -> int:
+    print(error, file=sys.stderr)
+    return int(error.exit_code)
+
+
+def _internal_error() -> int:
+    print("internal error: this is a bug in the pipeline; run again with -v and "
+          "report what it prints", file=sys.stderr)
+    return 1
+
+
+def _build_dirs(root: Path) -> BuildDirs:
+    """The build folder: a folder, or a path where one can be made."""
+    for folder in (root, *root.parents):
+        if folder.exists() or folder.is_symlink():
+            if not folder.is_dir():
+                raise UsageError(f"--build-dir {root}: {folder} is not a folder",
+                                 hint="give --build-dir a folder (it is made if missing)")
+            break
+    return BuildDirs(root)
+
+
+def _stop_on_signals() -> dict:
+    """SIGTERM and SIGINT end every program the build runs, then unwind as
+    KeyboardInterrupt so that scratch folders are removed on the way out."""
+    def stop(signum, frame):
+        runner.stop_all()
+        raise KeyboardInterrupt
+    previous = {}
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        try:
+            previous[signum] = signal.signal(signum, stop)
+        except ValueError:  # not the main thread (tests calling main())
+            pass
+    return previous
+
+
+def _restore_signals(previous: dict) -> None:
+    for signum, handler in previous.items():
+        signal.signal(signum, handler)
+    runner.resume()
 
 
 def _dispatch(args, dirs: BuildDirs) -> int:
@@ -96,9 +139,9 @@ def _dispatch(args, dirs: BuildDirs) -> int:
 
         issue, articles = issues.load(args.folder)
         for note in unused_entries(articles, Budget.of(issue.limits)):
-            print(note)
-        print(f"{issue.folder}: {len(articles)} articles, all valid")
-        return 0
+            print(printable(note))
+        print(printable(f"{issue.folder}: {len(articles)} articles, all valid"))
+        return ExitCode.SUCCESS
     if args.command == "article":
         path = args.manuscript
         return _report(issues.build_issue(path.parent, dirs, jobs=args.jobs, only={path.stem}))
@@ -110,22 +153,32 @@ def _dispatch(args, dirs: BuildDirs) -> int:
 
 
 def _issue_folders(root: Path) -> list[Path]:
-    folders = sorted(path.parent for path in root.glob("*/issue.yaml"))
+    """The issue folders under root; one that links out of root is refused."""
+    root = root.resolve()
+    folders = []
+    for found in sorted(path.parent for path in root.glob("*/issue.yaml")):
+        if found.resolve().parent != root:
+            raise InputError(f"the issue folder is a link to {found.resolve()}, outside {root}",
+                             where=Location(found),
+                             hint="move the issue into the folder, or build it by name with "
+                                  "'build.py issue FOLDER'")
+        folders.append(found)
     if not folders:
-        raise PipelineError(f"no issue folders (with an issue.yaml) under {root}")
+        raise InputError(f"no issue folders (with an issue.yaml) under {root}",
+                         where=Location(root), hint="give the folder that holds the issue folders")
     return folders
 
 
 def _report(result) -> int:
     for line in result.warnings:
-        print(line, file=sys.stderr)
+        print(printable(line), file=sys.stderr)
     for article, error in result.failures:
         print(error, file=sys.stderr)
     made = [str(b.pdf) for b in result.built if b.article.slug in result.rebuilt]
     if result.issue_pdf:
         made.append(str(result.issue_pdf))
     status = "up to date" if not made and not result.failures else f"{len(made)} PDF(s) written"
-    print(f"{result.issue.folder}: {status}" + "".join(f"\n  {m}" for m in made))
+    print(printable(f"{result.issue.folder}: {status}" + "".join(f"\n  {m}" for m in made)))
     if result.failures:
         print(f"{len(result.failures)} article(s) failed; the issue PDF was not replaced",
               file=sys.stderr)

@@ -10,7 +10,7 @@ from pylatex import Command, Document, NoEscape
 from pylatex.utils import escape_latex
 
 from . import engines, metadata
-from .article import Built, typeset
+from .article import Built, save_pdf, typeset
 from .errors import InvalidOutput, Location, PipelineError
 from .model import Issue
 from .paths import BuildDirs
@@ -95,7 +95,7 @@ def assemble(issue: Issue, built: list[Built], dirs: BuildDirs, output: Path) ->
                 front_pages, pikepdf.Dictionary(S=pikepdf.Name.D, St=issue.first_page)])
             pdf.Root.PageMode = pikepdf.Name.UseOutlines
             metadata.apply(pdf, metadata.issue_record(issue, built))
-            pdf.save(output, deterministic_id=True)
+            save_pdf(pdf, output)
     except pikepdf.PdfError as exc:
         raise InvalidOutput(f"could not assemble the issue PDF ({exc})",
                             where=Location(issue.folder / "issue.yaml")) from None

@@ -6,9 +6,14 @@ inputs and its first page are unchanged (state.json beside the outputs).
 Page counts do not depend on the first page, so articles build in parallel
 with the first page predicted from the last build; the few whose
 prediction was wrong are built once more.
+
+Every input is read once (model.py, figure_files) and the key is made from
+those bytes, so a file saved during a build is built again next time. One
+build of an issue runs at a time: the next waits for its lock.
 """
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -16,14 +21,16 @@ import shutil
 import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
-from .article import Built, build_article, figure_files
-from .errors import InputError, InvalidOutput, Location, PipelineError
+from .article import Built, Figure, build_article, figure_files
+from .errors import InputError, InvalidOutput, Location, PipelineError, printable
 from .model import Article, Issue, load_article, load_issue
 from .paths import ROOT, STYLES, TEMPLATES, BuildDirs
+from .sources import read_input
 from .tools.pandoc import pandoc_path
 
 
@@ -34,10 +41,11 @@ class IssueResult:
     failures: list[tuple[Article, PipelineError]] = field(default_factory=list)
     rebuilt: list[str] = field(default_factory=list)
     issue_pdf: Path | None = None
+    notes: list[str] = field(default_factory=list)  # about the build itself (a damaged state)
 
     @property
     def warnings(self) -> list[str]:
-        return [w for b in self.built for w in b.warnings]
+        return self.notes + [w for b in self.built for w in b.warnings]
 
 
 def load(folder: Path) -> tuple[Issue, list[Article]]:
@@ -63,30 +71,49 @@ def _shared_digest(*folders: Path) -> str:
     return digest.hexdigest()
 
 
-def content_key(article: Article, shared: str, figures: list[Path]) -> str:
-    """What an article's pages depend on, except its first page."""
-    digest = hashlib.sha256(shared.encode())
-    digest.update(article.path.read_bytes())
-    digest.update((article.issue.folder / "issue.yaml").read_bytes())
-    if article.bibliography:
-        digest.update((article.issue.folder / article.bibliography).read_bytes())
-    for path in figures:
-        digest.update(str(path).encode() + b"\0" + path.read_bytes())
+def figures_digest(figures: list[Figure]) -> str:
+    """The issue's figures by issue-relative name and content (never by how a path is spelled)."""
+    digest = hashlib.sha256()
+    for figure in sorted(figures, key=lambda f: f.name):
+        digest.update(figure.name.encode() + b"\0" + hashlib.sha256(figure.data).digest())
     return digest.hexdigest()
 
 
+def content_key(article: Article, shared: str, figures: str) -> str:
+    """What an article's pages depend on, except its first page: the bytes of the
+    manuscript and issue.yaml as they were read, the figures, the bibliography
+    and the pipeline."""
+    bibliography = ""
+    if article.bibliography:
+        bibliography = hashlib.sha256(read_input(article.issue.folder / article.bibliography)).hexdigest()
+    parts = (shared, article.digest, article.issue.digest, figures, bibliography)
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
 class State:
-    """build/<issue>/state.json: what each output was built from."""
+    """build/<issue>/state.json: what each output was built from. One that is
+    damaged (not JSON, another shape) is set aside with a warning: all is rebuilt."""
 
     def __init__(self, path: Path):
         self.path = path
-        try:
-            self.data = json.loads(path.read_text())
-        except (OSError, ValueError):
-            self.data = {}
-        self.data.setdefault("articles", {})
-        self.data.setdefault("pages", {})
+        self.warning = ""
+        self.data = self._load(path)
         self._lock = threading.Lock()
+
+    def _load(self, path: Path) -> dict:
+        empty = {"articles": {}, "pages": {}}
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return empty
+        except (OSError, ValueError) as exc:
+            self.warning = f"{path}: warning: cannot be read ({exc}); every article is rebuilt"
+            return empty
+        if not _well_formed(data):
+            self.warning = (f"{path}: warning: not a state file this pipeline wrote; "
+                            "every article is rebuilt")
+            return empty
+        return data
 
     def article(self, slug: str) -> dict:
         return self.data["articles"].get(slug, {})
@@ -102,9 +129,40 @@ class State:
 
     def save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_suffix(".tmp")
-        temporary.write_text(json.dumps(self.data, indent=1, sort_keys=True))
-        os.replace(temporary, self.path)
+        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        try:
+            temporary.write_text(json.dumps(self.data, indent=1, sort_keys=True))
+            os.replace(temporary, self.path)
+        finally:
+            temporary.unlink(missing_ok=True)
+
+
+def _well_formed(data) -> bool:
+    """The shape State writes: {"articles": {slug: {...}}, "pages": {key: n}, "issue_key"?}."""
+    def entry(value) -> bool:
+        return (isinstance(value, dict) and isinstance(value.get("key"), str)
+                and all(type(value.get(name)) is int for name in ("first_page", "pages"))
+                and isinstance(value.get("warnings", []), list)
+                and all(isinstance(w, str) for w in value.get("warnings", [])))
+    return (isinstance(data, dict) and isinstance(data.get("articles"), dict)
+            and isinstance(data.get("pages"), dict)
+            and isinstance(data.get("issue_key", ""), str)
+            and all(entry(v) for v in data["articles"].values())
+            and all(type(n) is int for n in data["pages"].values()))
+
+
+@contextmanager
+def issue_lock(folder: Path):
+    """Hold build/<issue>/.lock: a second build of the issue waits until the first ends."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / ".lock", "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(printable(f"{folder.name}: another build of this issue is running; "
+                            "waiting for it"), file=sys.stderr, flush=True)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield  # the lock ends with the file's closing (or the process)
 
 
 # ---------------------------------------------------------------- building
@@ -118,27 +176,28 @@ def build_issue(folder: Path, dirs: BuildDirs, *, jobs: int,
                          where=Location(folder / "issue.yaml"),
                          hint="add the file to 'articles' in issue.yaml")
     progress = Progress()
-    try:
-        result = build_articles(issue, articles, dirs, jobs=jobs, progress=progress, only=only)
-        if not result.failures and not only:
-            result.issue_pdf = _issue_pdf(issue, articles, result, dirs, progress)
-    finally:
-        progress.close()
+    with issue_lock(dirs.issue(issue.slug)):
+        state = State(dirs.issue(issue.slug) / "state.json")
+        try:
+            result = build_articles(issue, articles, dirs, jobs=jobs, progress=progress,
+                                    only=only, state=state)
+            if not result.failures and not only:
+                result.issue_pdf = _issue_pdf(issue, articles, result, dirs, progress, state)
+        finally:
+            progress.close()
     return result
 
 
 def _issue_pdf(issue: Issue, articles: list[Article], result: IssueResult, dirs: BuildDirs,
-               progress: Progress) -> Path | None:
+               progress: Progress, state: State) -> Path | None:
     """Assemble, check and move the issue PDF into place; None if it was up to date."""
-    from . import check, compose  # PyLaTeX and poppler: only for the issue PDF
-
-    state = State(dirs.issue(issue.slug) / "state.json")
     issue_key = hashlib.sha256(json.dumps(
         [state.article(a.slug) for a in articles], sort_keys=True).encode()).hexdigest()
     output = dirs.issue_pdf(issue.slug)
     if state.data.get("issue_key") == issue_key and output.exists() and not result.rebuilt:
         return None
-    temporary = output.with_name(".issue.pdf.tmp")
+    from . import check, compose  # PyLaTeX, pikepdf, poppler: only to make the issue PDF
+    temporary = output.with_name(f".issue.pdf.{os.getpid()}.tmp")
     try:
         progress.stage("issue", "cover, contents and assembly")
         compose.assemble(issue, result.built, dirs, temporary)
@@ -153,13 +212,15 @@ def _issue_pdf(issue: Issue, articles: list[Article], result: IssueResult, dirs:
 
 
 def build_articles(issue: Issue, articles: list[Article], dirs: BuildDirs, *, jobs: int,
-                   progress=None, only: set[str] | None = None) -> IssueResult:
+                   progress=None, only: set[str] | None = None,
+                   state: State | None = None) -> IssueResult:
     """Build (or reuse) every article with its issue page numbers."""
-    state = State(dirs.issue(issue.slug) / "state.json")
+    state = state or State(dirs.issue(issue.slug) / "state.json")
     shared = _shared_digest(TEMPLATES, STYLES / issue.style, ROOT / "pipeline")
-    figures = figure_files(issue.folder, dirs)
-    keys = {a.slug: content_key(a, shared, figures) for a in articles}
-    result = IssueResult(issue)
+    figures = figure_files(issue.folder, dirs, tuple(articles))
+    figures_key = figures_digest(figures)
+    keys = {a.slug: content_key(a, shared, figures_key) for a in articles}
+    result = IssueResult(issue, notes=[state.warning] if state.warning else [])
     progress = progress or Progress()
 
     def predicted_first_pages() -> dict[str, int]:
@@ -178,7 +239,8 @@ def build_articles(issue: Issue, articles: list[Article], dirs: BuildDirs, *, jo
         progress.start(a.slug)
         try:
             built = build_article(a, first, dirs.article_pdf(issue.slug, a.slug), dirs,
-                                  key=keys[a.slug], stage=lambda name: progress.stage(a.slug, name))
+                                  key=keys[a.slug], stage=lambda name: progress.stage(a.slug, name),
+                                  figures=figures)
         except PipelineError as error:
             progress.done(a.slug, failed=True)
             return a, error
@@ -249,8 +311,10 @@ class Progress:
             self._show(f"{'FAILED' if failed else 'built'} {slug}")
 
     def _show(self, event: str) -> None:
+        event = printable(event)
         if self.live:
-            running = ", ".join(f"{slug} ({name})" for slug, name in sorted(self.running.items()))
+            running = printable(", ".join(f"{slug} ({name})"
+                                          for slug, name in sorted(self.running.items())))
             self.stream.write(f"\r\033[K[{self.finished}/{self.total} done] {running or '-'}")
             self.stream.flush()
         else:

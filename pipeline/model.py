@@ -8,12 +8,16 @@ the PDF metadata are all derived from these objects, never from the files.
 from __future__ import annotations
 
 import difflib
+import hashlib
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InputError
-from .sources import YamlData, load_yaml, read_text, split_front_matter
+from .paths import STYLES
+from .sources import (YamlData, check_name, decode_text, load_yaml, read_input,
+                      split_front_matter)
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July",
           "August", "September", "October", "November", "December")
@@ -261,6 +265,7 @@ class Issue:
     cover: bool = False
     editorial: dict = field(default_factory=dict)
     limits: Limits = Limits()
+    digest: str = ""  # sha256 of the issue.yaml bytes read (and validated)
 
     @property
     def date_label(self) -> str:
@@ -293,6 +298,7 @@ class Article:
     language: str = "en"
     doi: str | None = None
     bibliography: str | None = None   # the article's, else the issue's
+    digest: str = ""  # sha256 of the manuscript bytes read: what is built is what is keyed
 
     @property
     def slug(self) -> str:
@@ -307,14 +313,22 @@ class Article:
 
 
 def load_issue(folder: Path) -> Issue:
-    """Read and validate <folder>/issue.yaml."""
+    """Read and validate <folder>/issue.yaml (the folder resolved: no '..', no links)."""
+    folder = Path(folder).resolve()
     path = folder / "issue.yaml"
-    data = load_yaml(read_text(path), path)
+    raw = read_input(path)
+    data = load_yaml(decode_text(path, raw), path)
     values = ISSUE.check(data.value, _say_top(data), data)
+    if not (STYLES / values["style"] / f"{values['style']}.cls").is_file():
+        known = sorted(p.name for p in STYLES.iterdir() if (p / f"{p.name}.cls").is_file())
+        _fail(data, ("style",), f"there is no style '{values['style']}' (no folder "
+                                f"styles/{values['style']}/ with its class)",
+              f"use one of: {', '.join(known)}, or add the style's folder under styles/")
     articles = _article_paths(folder, values.pop("articles"), data)
     values["limits"] = Limits(**values["limits"])
     _check_bibliography(folder, values["bibliography"], data)
-    return Issue(folder=folder, articles=articles, **values)
+    return Issue(folder=folder, articles=articles, digest=hashlib.sha256(raw).hexdigest(),
+                 **values)
 
 
 def issue_limits(folder: Path) -> Limits:
@@ -330,7 +344,7 @@ def _article_paths(folder: Path, names: list[str], data: YamlData) -> tuple[Path
     seen: dict[str, str] = {}
     for index, name in enumerate(names):
         where = ("articles", index)
-        if Path(name).name != name or not name.endswith(".md"):
+        if Path(name).name != name or not name.endswith(".md") or name.startswith("."):
             _fail(data, where, f"'{name}' is not the name of a .md file in this folder",
                   "list each article by its file name, e.g. 'kabul-river.md'")
         slug = Path(name).stem.lower()
@@ -339,9 +353,10 @@ def _article_paths(folder: Path, names: list[str], data: YamlData) -> tuple[Path
             _fail(data, where, f"'{name}' is listed {again}",
                   "list each article once; rename one file if two differ only in case")
         seen[slug] = name
-        if not (folder / name).is_file():
+        if not os.path.lexists(folder / name):  # a link or FIFO is refused when read
             _fail(data, where, f"'{name}' is listed but there is no such file in {folder}",
                   "check the spelling, or add the manuscript to the issue folder")
+        check_name(folder / name)
     return tuple(folder / name for name in names)
 
 
@@ -381,7 +396,8 @@ def _say_top(data: YamlData):
 
 def load_article(path: Path, issue: Issue) -> Article:
     """Read and validate one manuscript against its issue."""
-    manuscript = split_front_matter(path, read_text(path))
+    raw = read_input(path)
+    manuscript = split_front_matter(path, decode_text(path, raw))
     data = load_yaml(manuscript.front_matter, path, first_line=2)
     values = ARTICLE.check(data.value, _say_top(data), data)
     for key in ("volume", "number", "year", "month"):
@@ -395,4 +411,5 @@ def load_article(path: Path, issue: Issue) -> Article:
         title=values["title"], subtitle=values["subtitle"],
         authors=tuple(Author(**author) for author in values["authors"]),
         keywords=tuple(values["keywords"]), language=values["language"] or issue.language,
-        doi=values["doi"], bibliography=values["bibliography"] or issue.bibliography)
+        doi=values["doi"], bibliography=values["bibliography"] or issue.bibliography,
+        digest=hashlib.sha256(raw).hexdigest())

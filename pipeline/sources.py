@@ -6,28 +6,95 @@ and strict, plain YAML, and remembers where each value stood.
 """
 from __future__ import annotations
 
+import errno
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
-from .errors import InputError, Location
+from .errors import InputError, Location, machine_fault
+
+MAX_TEXT_BYTES = 2 * 1024 * 1024      # a manuscript or issue.yaml
+MAX_FIGURE_BYTES = 100 * 1024 * 1024  # one figure file
+MAX_NAME_BYTES = 200                  # a file name: room for a scratch suffix within 255
+MAX_YAML_DEPTH = 20                   # mappings and lists inside each other
 
 _BAD_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _PLAIN_TAGS = {f"tag:yaml.org,2002:{name}" for name in
                ("str", "int", "float", "bool", "null", "seq", "map")}
 
 
-def read_text(path: Path) -> str:
-    """The file as text: UTF-8 (a BOM is dropped), LF line ends, no control characters."""
+def read_input(path: Path, limit: int = MAX_TEXT_BYTES) -> bytes:
+    """The bytes of an input file, read once. Links, FIFOs, devices, folders and
+    files over limit bytes are refused before anything is read from them."""
     try:
-        data = path.read_bytes()
+        info = os.lstat(path)
     except FileNotFoundError:
         raise InputError("file not found", where=Location(path),
                          hint="check the path, or the file name listed in issue.yaml") from None
     except OSError as exc:
-        raise InputError(f"cannot read the file ({exc.strerror})", where=Location(path)) from None
+        raise _unreadable(path, exc) from None
+    _check_regular(path, info, limit)
+    try:  # O_NOFOLLOW and O_NONBLOCK: a file swapped for a link or FIFO meanwhile is refused
+        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as exc:
+        raise _unreadable(path, exc) from None
+    with os.fdopen(descriptor, "rb") as file:
+        _check_regular(path, os.fstat(descriptor), limit)
+        data = file.read(limit + 1)
+    if len(data) > limit:  # it grew while being read
+        raise _too_large(path, limit)
+    return data
+
+
+def _check_regular(path: Path, info: os.stat_result, limit: int) -> None:
+    if stat.S_ISLNK(info.st_mode):
+        raise InputError("the file is a symbolic link", where=Location(path),
+                         hint="put the file itself in the issue folder instead of a link to it")
+    if not stat.S_ISREG(info.st_mode):
+        kind = ("a folder" if stat.S_ISDIR(info.st_mode) else
+                "a FIFO (named pipe)" if stat.S_ISFIFO(info.st_mode) else
+                "a device" if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode) else
+                "not a regular file")
+        raise InputError(f"the input is {kind}, not a file", where=Location(path),
+                         hint="inputs must be ordinary files in the issue folder")
+    if info.st_size > limit:
+        raise _too_large(path, limit)
+
+
+def _too_large(path: Path, limit: int) -> InputError:
+    return InputError(f"the file is larger than {limit >> 20} MB", where=Location(path),
+                      hint="inputs are limited in size; check that this is the right file")
+
+
+def _unreadable(path: Path, exc: OSError) -> Exception:
+    if exc.errno == errno.ELOOP:  # O_NOFOLLOW met a link
+        return InputError("the file is a symbolic link", where=Location(path),
+                          hint="put the file itself in the issue folder instead of a link to it")
+    if exc.errno in (errno.EMFILE, errno.ENOMEM):
+        return machine_fault(exc)
+    return InputError(f"cannot read the file ({exc.strerror})", where=Location(path))
+
+
+def check_name(path: Path) -> None:
+    """A file name short enough (in bytes) for the scratch names made from it."""
+    size = len(os.fsencode(path.name))
+    if size > MAX_NAME_BYTES:
+        raise InputError(f"the file name is {size} bytes long (UTF-8); at most "
+                         f"{MAX_NAME_BYTES} are allowed", where=Location(path),
+                         hint="shorten the file name (letters outside ASCII take 2 to 4 bytes)")
+
+
+def read_text(path: Path) -> str:
+    """The file as text: UTF-8 (a BOM is dropped), LF line ends, no control characters."""
+    return decode_text(path, read_input(path))
+
+
+def decode_text(path: Path, data: bytes) -> str:
+    """Bytes read from path as text (see read_text)."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_like_utf16(data):
         raise InputError("the file is UTF-16, not UTF-8", where=Location(path, 1),
                          hint="save it again as UTF-8 (in most editors: Save As, Encoding: UTF-8)")
@@ -123,23 +190,9 @@ class YamlData:
 def load_yaml(text: str, path: Path, first_line: int = 1) -> YamlData:
     """Parse strict YAML: one mapping, no duplicate keys, anchors, aliases or tags."""
     loader = _StrictLoader(text)
-    try:
-        node = loader.get_single_node()
-    except yaml.MarkedYAMLError as exc:
-        # "while scanning a quoted scalar" points at where the quote opened:
-        # that is where the author has to look, not at the end of the file.
-        opened = exc.context and exc.context.startswith("while scanning") and exc.context_mark
-        mark = exc.context_mark if opened else (exc.problem_mark or exc.context_mark)
-        problem = f"{exc.context}: {exc.problem}" if opened else (exc.problem or exc.context)
-        where = Location(path, mark.line + first_line, mark.column + 1) if mark else Location(path)
-        hint = ("write the value out in full" if isinstance(exc, _AnchorFound) else
-                "check indentation, colons after keys, and quote values "
-                "that contain ': ' or start with a special character")
-        raise InputError(f"invalid YAML: {problem}", where=where, hint=hint) from None
-    except yaml.YAMLError as exc:
-        raise InputError(f"invalid YAML: {exc}", where=Location(path, first_line)) from None
-    finally:
-        loader.dispose()
+    node = _compose_with_libyaml(text)
+    if node is False:
+        node = _compose_strictly(loader, path, first_line)
     data = YamlData({}, path, first_line)
     if node is None:
         return data
@@ -150,20 +203,85 @@ def load_yaml(text: str, path: Path, first_line: int = 1) -> YamlData:
     return data
 
 
-class _AnchorFound(yaml.MarkedYAMLError):
-    pass
+_YAML_EVENTS_IN = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+_YAML_EVENTS_OUT = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+
+
+def _compose_with_libyaml(text: str):
+    """The node tree made by libyaml (ten times faster), or False when the text holds
+    anything the strict loader refuses or reports (an error, a tag, an anchor, deep
+    nesting): that loader then reads it again and words the message."""
+    if not getattr(yaml, "__with_libyaml__", False):
+        return False
+    try:
+        depth = 0
+        for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) \
+                    or getattr(event, "tag", None) not in (None, "!"):
+                return False
+            depth += isinstance(event, _YAML_EVENTS_IN) - isinstance(event, _YAML_EVENTS_OUT)
+            if depth >= MAX_YAML_DEPTH:
+                return False
+        return yaml.compose(text, Loader=yaml.CSafeLoader)
+    except yaml.YAMLError:
+        return False
+
+
+def _compose_strictly(loader: "_StrictLoader", path: Path, first_line: int):
+    """The node tree made by the strict pure-Python loader, or an InputError at line:column."""
+    try:
+        return loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        # "while scanning a quoted scalar" points at where the quote opened:
+        # that is where the author has to look, not at the end of the file.
+        opened = exc.context and exc.context.startswith("while scanning") and exc.context_mark
+        mark = exc.context_mark if opened else (exc.problem_mark or exc.context_mark)
+        problem = f"{exc.context}: {exc.problem}" if opened else (exc.problem or exc.context)
+        where = Location(path, mark.line + first_line, mark.column + 1) if mark else Location(path)
+        hint = getattr(exc, "hint", "check indentation, colons after keys, and quote values "
+                                    "that contain ': ' or start with a special character")
+        if isinstance(exc, _Refused):
+            raise InputError(problem, where=where, hint=hint) from None
+        raise InputError(f"invalid YAML: {problem}", where=where, hint=hint) from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"invalid YAML: {exc}", where=Location(path, first_line)) from None
+    finally:
+        loader.dispose()
+
+
+class _Refused(yaml.MarkedYAMLError):
+    """Well-formed YAML the pipeline does not accept."""
 
 
 class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that stops at the first anchor or alias (&name, *name):
-    they hide values in other places, and aliases can nest into a bomb."""
+    """SafeLoader that stops at the first anchor or alias (&name, *name: they
+    hide values in other places, and aliases can nest into a bomb), at any
+    explicit tag (!!float "abc"), and at nesting deeper than MAX_YAML_DEPTH."""
+
+    depth = 0
 
     def compose_node(self, parent, index):
         event = self.peek_event()
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            raise _AnchorFound(problem="anchors and aliases (&name, *name) are not allowed",
-                               problem_mark=event.start_mark)
-        return super().compose_node(parent, index)
+            self._refuse(event, "anchors and aliases (&name, *name) are not allowed",
+                         "write the value out in full")
+        if getattr(event, "tag", None) not in (None, "!"):
+            self._refuse(event, f"YAML tag '{event.tag}' is not allowed",
+                         "remove the '!' tag and write a plain value")
+        self.depth += 1
+        try:
+            if self.depth > MAX_YAML_DEPTH:
+                self._refuse(event, f"values are nested more than {MAX_YAML_DEPTH} deep",
+                             "write the fields as the README shows them")
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+    @staticmethod
+    def _refuse(event, problem: str, hint: str):
+        error = _Refused(problem=problem, problem_mark=event.start_mark)
+        error.hint = hint
+        raise error
 
 
 def _node_location(node, path: Path, first_line: int) -> Location:
@@ -183,7 +301,7 @@ def _plain(node, keys: tuple, data: YamlData, loader, first_line: int):
                 raise InputError(f"YAML key '{key_node.value}' ({key_node.tag}) is not allowed",
                                  where=_node_location(key_node, data.path, first_line),
                                  hint="write every field out in full, without '<<' merges")
-            key = loader.construct_object(key_node)
+            key = _scalar(key_node, data, loader, first_line)
             if not isinstance(key, str):
                 raise InputError(f"key {key!r} is not a name",
                                  where=_node_location(key_node, data.path, first_line))
@@ -199,4 +317,25 @@ def _plain(node, keys: tuple, data: YamlData, loader, first_line: int):
         return [_plain(item, keys + (index,), data, loader, first_line)
                 for index, item in enumerate(node.value)]
     data.written[keys] = node.value
-    return loader.construct_object(node)
+    return _scalar(node, data, loader, first_line)
+
+
+_UNWANTED = re.compile(r"[\ud800-\udfff\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _scalar(node, data: YamlData, loader, first_line: int):
+    """A scalar's value; one Python cannot hold or TeX cannot print is refused."""
+    try:
+        value = loader.construct_object(node)
+    except (ValueError, OverflowError, yaml.YAMLError):
+        raise InputError(f"the value '{node.value[:40]}' cannot be read "
+                         f"({len(node.value)} characters)",
+                         where=_node_location(node, data.path, first_line),
+                         hint="write a plain value; quote it if it is meant as text") from None
+    bad = _UNWANTED.search(value) if isinstance(value, str) else None
+    if bad:
+        kind = "a lone surrogate" if "\ud800" <= bad.group() <= "\udfff" else "a control character"
+        raise InputError(f"the value holds {kind}, U+{ord(bad.group()):04X}",
+                         where=_node_location(node, data.path, first_line),
+                         hint="remove the \\u or \\x escape: it stands for no printable character")
+    return value

@@ -62,5 +62,18 @@ def test_output_size_limit_stops_a_program(tmp_path):
 
 def test_memory_limit_stops_a_program(tmp_path):
     hog = "x = bytearray(600 * 1024 * 1024); print(len(x))"
-    result = run([sys.executable, "-c", hog], cwd=tmp_path, budget=Budget(seconds=20, memory_mb=300))
-    assert result.returncode != 0 and "MemoryError" in result.stderr
+    with pytest.raises(LimitReached, match=r"ran out of memory at its limit of 300 MB "
+                                           r"\(limits.memory_mb\)"):
+        run([sys.executable, "-c", hog], cwd=tmp_path, budget=Budget(seconds=20, memory_mb=300))
+
+
+def test_a_tex_run_stops_at_the_memory_limit(tmp_path, built_sample):
+    # Each reserved PDF object grows pdfTeX's object table: some millions outgrow 256 MB.
+    hog = r"\loop\pdfobj reserveobjnum \iftrue\repeat"
+    done, seconds = _build(tmp_path, built_sample, "{memory_mb: 256, seconds: 60}", hog)
+    assert done.returncode == 7, done.stderr
+    assert "pdfLaTeX ran out of memory at its limit of 256 MB (limits.memory_mb)" in done.stderr
+    assert "raise limits.memory_mb" in done.stderr and "article.md" in done.stderr
+    assert seconds < 40
+    assert not list((tmp_path / "build").rglob("*.pdf"))
+    assert not list((tmp_path / "build" / ".work").iterdir())
