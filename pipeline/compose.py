@@ -27,11 +27,10 @@ def front_matter_source(issue: Issue, built: list[Built]) -> str:
         doc.append(Command("spotlightcover", [
             escape_latex(issue.publisher), escape_latex(f"ISSN {issue.issn}" if issue.issn else "")]))
     doc.append(NoEscape(r"\begin{spotlightcontents}"))
-    for item in built:
-        authors = ", ".join(metadata.plain(a.name) for a in item.article.authors)
-        doc.append(Command("spotlightcontentsentry", [
-            escape_latex(metadata.record_title(item.article)), escape_latex(authors),
-            str(item.first_page)]))
+    for item in built:  # title and names in the very LaTeX the article's first page has
+        authors = ", ".join(name.latex for name in item.rendered.names)
+        doc.append(NoEscape(f"\\spotlightcontentsentry{{{item.rendered.full_title.latex}}}"
+                            f"{{{authors}}}{{{item.first_page}}}"))
     doc.append(NoEscape(r"\end{spotlightcontents}"))
     doc.append(Command("spotlighteditorial", [escape_latex(_editorial(issue))]))
     return (f"\\documentclass{{{issue.style}}}\n\\endofdump\n\\spotlightsetup{{{setup}}}\n"
@@ -109,4 +108,4 @@ def _outline(pdf, issue: Issue, built: list[Built], front_pages: int, starts: li
     with pdf.open_outline() as outline:
         outline.root.append(pikepdf.OutlineItem("Contents", front_pages - 1))
         for item, start in zip(built, starts):
-            outline.root.append(pikepdf.OutlineItem(metadata.record_title(item.article), start))
+            outline.root.append(pikepdf.OutlineItem(item.rendered.full_title.plain, start))
