@@ -114,8 +114,11 @@ def _last_line(text: str) -> str:
 
 # ---------------------------------------------------------------- contents
 def _squeezed(text: str) -> str:
-    """Text without its spaces (which pdftotext places by guesswork), lines kept."""
-    lines = ("".join(line.split()) for line in unicodedata.normalize("NFKC", text).splitlines())
+    """The letters, digits and full stops of text, its line breaks kept. Spaces,
+    quotes and brackets are left out: pdftotext places them by guesswork
+    (around right-to-left words it moves brackets inside)."""
+    lines = ("".join(char for char in line if char.isalnum() or char == ".")
+             for line in unicodedata.normalize("NFKC", text).splitlines())
     return "\n".join(line for line in lines if line)
 
 
@@ -219,10 +222,15 @@ def _font_problem(font) -> str | None:
     descriptor = described.get("/FontDescriptor")
     if descriptor is None or not any(key in descriptor for key in FONT_FILES):
         return "is not embedded"
-    encoding = font.get("/Encoding")
-    standard = encoding in UNICODE_ENCODINGS or (
-        hasattr(encoding, "keys") and "/Differences" not in encoding
-        and encoding.get("/BaseEncoding") in UNICODE_ENCODINGS)
-    if "/ToUnicode" not in font and not standard:
+    if "/ToUnicode" not in font and not _standard_encoding(font.get("/Encoding")):
         return "has no ToUnicode map (its text cannot be copied or searched)"
     return None
+
+
+def _standard_encoding(encoding) -> bool:
+    """A simple font's encoding that maps its codes to Unicode without a ToUnicode map."""
+    import pikepdf
+
+    if isinstance(encoding, pikepdf.Dictionary) and "/Differences" not in encoding:
+        encoding = encoding.get("/BaseEncoding")
+    return isinstance(encoding, pikepdf.Name) and encoding in UNICODE_ENCODINGS
