@@ -40,7 +40,7 @@ def check_issue(issue: Issue, built: list[Built], issue_pdf: Path) -> None:
     problems += _contents_problems(texts[int(issue.cover):front], built)
     problems += _label_problems(labels, front, built)
     problems += _footer_problems(issue, texts, front, built)
-    problems += _bookmark_problems(bookmarks, front, built)
+    problems += _bookmark_problems(issue, bookmarks, front, built)
     for item in built:
         problems += _offprint_problems(item)
     if problems:
@@ -161,8 +161,8 @@ def _bookmarks(pdf) -> list[tuple[str, int | None]]:
                  if item.destination is not None else None) for item in outline.root]
 
 
-def _bookmark_problems(bookmarks: list, front: int, built: list[Built]) -> list[str]:
-    expected = [("Contents", front - 1)] if front else []
+def _bookmark_problems(issue: Issue, bookmarks: list, front: int, built: list[Built]) -> list[str]:
+    expected = [("Contents", int(issue.cover))]
     expected += [(item.rendered.full_title.plain, front + item.first_page - built[0].first_page)
                  for item in built]
     if bookmarks == expected:

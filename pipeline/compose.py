@@ -106,6 +106,6 @@ def _outline(pdf, issue: Issue, built: list[Built], front_pages: int, starts: li
     import pikepdf
 
     with pdf.open_outline() as outline:
-        outline.root.append(pikepdf.OutlineItem("Contents", front_pages - 1))
+        outline.root.append(pikepdf.OutlineItem("Contents", int(issue.cover)))  # its first page
         for item, start in zip(built, starts):
             outline.root.append(pikepdf.OutlineItem(item.rendered.full_title.plain, start))
