@@ -17,7 +17,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import engines, metadata, texlog
+from . import check, engines, metadata, texlog
 from .errors import BuildFailed, InvalidOutput, LimitReached, Location
 from .fields import FrontMatter
 from .model import LANGUAGES, Article
@@ -254,6 +254,7 @@ def _finish(article: Article, rendered: FrontMatter, raw_pdf: Path, first_page: 
             raise LimitReached(f"the article has {pages} pages; the limit is {limits.pages}",
                                where=Location(article.path),
                                hint="raise limits.pages in issue.yaml if that is right")
+        _check_fonts(article, pdf)
         record = metadata.article_record(article, rendered, first_page, first_page + pages - 1)
         metadata.apply(pdf, record)
         # A viewer's page number is the printed one, whatever the engine did.
@@ -261,3 +262,13 @@ def _finish(article: Article, rendered: FrontMatter, raw_pdf: Path, first_page: 
             Nums=[0, pikepdf.Dictionary(S=pikepdf.Name.D, St=first_page)])
         pdf.save(output, deterministic_id=True)
     return pages
+
+
+def _check_fonts(article: Article, pdf) -> None:
+    """Every font embedded and mapped to Unicode, or no offprint."""
+    problems = check.font_problems(pdf)
+    if problems:
+        raise InvalidOutput("the PDF's fonts would not print or copy right:\n    "
+                            + "\n    ".join(problems), where=Location(article.path),
+                            hint="this is a bug in the pipeline or its class; "
+                                 "the last good PDF was kept")
