@@ -129,9 +129,8 @@ def _spanning_lines(text: str) -> str:
 
 def _entry(item: Built) -> re.Pattern:
     """A contents entry: the title as rendered, dot leaders, the page, the names."""
-    names = ", ".join(name.plain for name in item.rendered.names)
     return re.compile(_spanning_lines(item.rendered.full_title.plain) + r"\.+(?P<page>\d+)\n"
-                      + _spanning_lines(names) + r"(?:\n|$)")
+                      + _spanning_lines(item.rendered.byline.plain) + r"(?:\n|$)")
 
 
 def _contents_problems(pages: list[str], built: list[Built]) -> list[str]:

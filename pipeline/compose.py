@@ -18,7 +18,7 @@ from .runner import Budget
 
 
 def front_matter_source(issue: Issue, built: list[Built]) -> str:
-    """LaTeX of the cover (if the issue has one) and the contents page."""
+    """LaTeX of the cover (if the issue has one) and the contents pages."""
     doc = Document()  # only its content is used: the preamble must match the format's
     doc.append(Command("pagenumbering", "roman"))  # cover i, contents ii, as the page labels
     setup = (f"series={{{escape_latex(issue.series)}}},volume={issue.volume},"
@@ -28,9 +28,9 @@ def front_matter_source(issue: Issue, built: list[Built]) -> str:
             escape_latex(issue.publisher), escape_latex(f"ISSN {issue.issn}" if issue.issn else "")]))
     doc.append(NoEscape(r"\begin{spotlightcontents}"))
     for item in built:  # title and names in the very LaTeX the article's first page has
-        authors = ", ".join(name.latex for name in item.rendered.names)
-        doc.append(NoEscape(f"\\spotlightcontentsentry{{{item.rendered.full_title.latex}}}"
-                            f"{{{authors}}}{{{item.first_page}}}"))
+        rendered = item.rendered
+        doc.append(NoEscape(f"\\spotlightcontentsentry{{{rendered.full_title.latex}}}"
+                            f"{{{rendered.byline.latex}}}{{{item.first_page}}}"))
     doc.append(NoEscape(r"\end{spotlightcontents}"))
     doc.append(Command("spotlighteditorial", [escape_latex(_editorial(issue))]))
     return (f"\\documentclass{{{issue.style}}}\n\\endofdump\n\\spotlightsetup{{{setup}}}\n"

@@ -34,6 +34,12 @@ class FrontMatter:
         """The title with its subtitle after a colon, as listed and catalogued."""
         return self.title.joined(": ", self.subtitle)
 
+    @property
+    def byline(self) -> Rendered:
+        """The names, comma-separated, as the contents list them."""
+        return Rendered(", ".join(name.latex for name in self.names),
+                        ", ".join(name.plain for name in self.names))
+
     @classmethod
     def from_json(cls, data: dict) -> FrontMatter:
         subtitle = data.get("subtitle")
