@@ -13,11 +13,14 @@ from . import engines, metadata
 from .article import Built, typeset
 from .errors import InvalidOutput, Location, PipelineError
 from .model import Issue
-from .paths import BuildDirs
+from .paths import TEMPLATES, BuildDirs
 from .runner import Budget
+from .tools import pandoc
+
+FRAGMENT = TEMPLATES / "fragment.yaml"  # layered over pandoc.yaml: the body alone
 
 
-def front_matter_source(issue: Issue, built: list[Built]) -> str:
+def front_matter_source(issue: Issue, built: list[Built], editorial: str) -> str:
     """LaTeX of the cover (if the issue has one) and the contents pages."""
     doc = Document()  # only its content is used: the preamble must match the format's
     doc.append(Command("pagenumbering", "roman"))  # cover i, contents ii, as the page labels
@@ -32,13 +35,35 @@ def front_matter_source(issue: Issue, built: list[Built]) -> str:
         doc.append(NoEscape(f"\\spotlightcontentsentry{{{rendered.full_title.latex}}}"
                             f"{{{rendered.byline.latex}}}{{{item.first_page}}}"))
     doc.append(NoEscape(r"\end{spotlightcontents}"))
-    doc.append(Command("spotlighteditorial", [escape_latex(_editorial(issue))]))
+    doc.append(NoEscape(f"\\spotlighteditorial{{{editorial}}}"))
     return (f"\\documentclass{{{issue.style}}}\n\\endofdump\n\\spotlightsetup{{{setup}}}\n"
             f"\\begin{{document}}\n{doc.dumps_content()}\n\\end{{document}}\n")
 
 
-def _editorial(issue: Issue) -> str:
-    """Editorial matter as lines 'Label: value' (a newline between)."""
+def editorial_latex(issue: Issue, dirs: BuildDirs, budget: Budget) -> str:
+    """issue.yaml's editorial matter in LaTeX, one paragraph a line, rendered by
+    Pandoc with the articles' filters (so it prints as their text does)."""
+    lines = _editorial(issue)
+    if not lines:
+        return ""
+    work = Path(tempfile.mkdtemp(prefix="editorial-", dir=dirs.work))
+    source, meta, output = work / "editorial.md", work / "meta.json", work / "editorial.tex"
+    source.write_text("\n\n".join(lines), encoding="utf-8")
+    meta.write_text("{}", encoding="utf-8")
+    try:
+        pandoc.to_latex(source, output, defaults=[TEMPLATES / "pandoc.yaml", FRAGMENT],
+                        metadata=meta, cwd=work, budget=budget,
+                        manuscript=issue.folder / "issue.yaml")
+        return output.read_text(encoding="utf-8")
+    except PipelineError as error:
+        error.where = Location(issue.folder / "issue.yaml")  # not a line of editorial.md
+        raise
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _editorial(issue: Issue) -> list[str]:
+    """Editorial matter as lines 'Label: value'."""
     editorial = issue.editorial
     lines = []
     for label, key in (("Patron", "patron"), ("Editor", "editor")):
@@ -49,7 +74,7 @@ def _editorial(issue: Issue) -> str:
     for key in ("disclaimer", "copyright"):
         if editorial.get(key):
             lines.append(editorial[key])
-    return "\n".join(lines)
+    return lines
 
 
 def front_matter_pdf(issue: Issue, built: list[Built], dirs: BuildDirs) -> Path:
@@ -58,7 +83,7 @@ def front_matter_pdf(issue: Issue, built: list[Built], dirs: BuildDirs) -> Path:
     dirs.work.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="front-", dir=dirs.work))
     tex = work / "front.tex"
-    source = front_matter_source(issue, built)
+    source = front_matter_source(issue, built, editorial_latex(issue, dirs, budget))
     tex.write_text(source, encoding="utf-8")
     try:
         return typeset(engines.engine_for_text(source), issue.style, tex, budget, dirs)

@@ -58,7 +58,7 @@ def _assembled_with_contents(made, tmp_path, monkeypatch, listed):
     seed_cache(dirs.root, made.dirs.root)
     original = compose.front_matter_source
     monkeypatch.setattr(compose, "front_matter_source",
-                        lambda issue, built: original(issue, listed(built)))
+                        lambda issue, built, editorial: original(issue, listed(built), editorial))
     output = tmp_path / "issue.pdf"
     compose.assemble(made.result.issue, made.result.built, dirs, output)
     return output

@@ -1,4 +1,4 @@
-"""Titles as authors write them, in an issue whose contents run over several pages.
+"""Titles as authors write them, in an issue whose contents run over four pages.
 
 One issue of 50 short articles (one paragraph each; pdfLaTeX, but for one
 XeLaTeX article with an Urdu word) is built once. Its first articles' titles
@@ -23,7 +23,8 @@ from conftest import build
 from helpers import footer, last_line, lines, page_texts
 
 ARTICLES = 50
-FRONT = 4  # cover, then three contents pages
+FRONT = 5  # cover, three pages of contents, a fourth for the end and the editorial matter
+ROMAN = ["i", "ii", "iii", "iv", "v"]
 BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u200e\u200f"))
 
 # Title, subtitle and names as written in the front matter; title and subtitle
@@ -46,6 +47,15 @@ TRICKY = [
      "The jirga (جرگہ) and Its Limits", None),
 ]
 URDU = 9  # the article whose title has an Urdu word
+# The issue's editorial matter, written as Markdown too, and as a reader expects it printed.
+EDITORIAL = """editorial:
+  editor: "Dr *Aisha* Karim -- acting"
+  board: ["Prof. Amir O'Neil", "Dr Bano & Partners"]
+  disclaimer: "The views are the authors' own, not the *Institute's*: 100% $5 #1 a_b."
+"""
+EDITORIAL_PRINTED = ["Editor: Dr Aisha Karim – acting",
+                     "Editorial Board: Prof. Amir O’Neil; Dr Bano & Partners",
+                     "The views are the authors’ own, not the Institute’s: 100% $5 #1 a_b."]
 
 
 def articles() -> list[tuple]:
@@ -83,8 +93,9 @@ def write_issue(folder: Path) -> None:
         (folder / names[-1]).write_text(_manuscript(entry, number), encoding="utf-8")
     (folder / "issue.yaml").write_text(
         "series: Spotlight on Regional Affairs\nvolume: 40\nnumber: 6\nmonth: 6\nyear: 2022\n"
-        "publisher: Institute of Regional Studies, Islamabad\ncover: true\narticles:\n"
-        + "".join(f"  - {name}\n" for name in names), encoding="utf-8")
+        "publisher: Institute of Regional Studies, Islamabad\ncover: true\n"
+        + EDITORIAL + "articles:\n" + "".join(f"  - {name}\n" for name in names),
+        encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -150,10 +161,9 @@ def test_contents_pages_are_labelled_and_footed_in_roman(fifty):
     texts = page_texts(fifty.issue_pdf)
     with pikepdf.open(fifty.issue_pdf) as pdf:
         labels = [page.label for page in pdf.pages]
-    assert labels == ["i", "ii", "iii", "iv"] + [str(n) for n in range(1, ARTICLES + 1)]
+    assert labels == ROMAN + [str(n) for n in range(1, ARTICLES + 1)]
     issue = fifty.result.issue
-    assert [last_line(text) for text in texts[1:FRONT]] == [
-        footer(issue, "ii"), footer(issue, "iii"), footer(issue, "iv")]
+    assert [last_line(text) for text in texts[1:FRONT]] == [footer(issue, n) for n in ROMAN[1:]]
 
 
 # ------------------------------------------------ one rendering, same setting
@@ -171,3 +181,9 @@ def test_italics_and_right_to_left_reach_the_contents(fifty):
     assert "Amiri" in page_one
     contents = flat(page_texts(fifty.issue_pdf)[1])
     assert "جرگہ" in contents                    # letters in reading order, joined
+
+
+def test_editorial_matter_printed_as_a_reader_expects(fifty):
+    """issue.yaml's editorial lines go through the same Pandoc and filters as titles."""
+    last_contents = lines(page_texts(fifty.issue_pdf)[FRONT - 1])
+    assert last_contents[-1 - len(EDITORIAL_PRINTED):-1] == EDITORIAL_PRINTED

@@ -31,6 +31,7 @@ local function join(plain, latex)
 end
 
 local function Meta(meta)
+  if not meta.title then return nil end  -- not an article (the issue's editorial matter)
   if not meta[NOTED] then
     meta[NOTED] = pandoc.json.encode(forms(meta, render('plain')))
     return meta
