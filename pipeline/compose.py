@@ -113,7 +113,7 @@ def assemble(issue: Issue, built: list[Built], dirs: BuildDirs, output: Path) ->
                 starts.append(len(pdf.pages))
                 with pikepdf.open(item.pdf) as part:
                     pdf.add_pages_from(part, outlines="ignore")  # keeps the notes' links
-            _outline(pdf, issue, built, front_pages, starts)
+            _outline(pdf, issue, built, starts)
             pdf.Root.PageLabels = pikepdf.Dictionary(Nums=[
                 0, pikepdf.Dictionary(S=pikepdf.Name.r),
                 front_pages, pikepdf.Dictionary(S=pikepdf.Name.D, St=issue.first_page)])
@@ -127,7 +127,7 @@ def assemble(issue: Issue, built: list[Built], dirs: BuildDirs, output: Path) ->
         shutil.rmtree(front.parent, ignore_errors=True)
 
 
-def _outline(pdf, issue: Issue, built: list[Built], front_pages: int, starts: list[int]) -> None:
+def _outline(pdf, issue: Issue, built: list[Built], starts: list[int]) -> None:
     import pikepdf
 
     with pdf.open_outline() as outline:

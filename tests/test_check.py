@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import shutil
 import subprocess
 
 import pikepdf
@@ -130,7 +129,8 @@ def test_an_extra_page_in_the_issue_fails(built_short, tmp_path):
 
 def test_an_offprint_with_an_extra_page_fails(built_short, tmp_path):
     alpha = built_short.built["alpha"]
-    longer = doctored(alpha.pdf, tmp_path / "alpha.pdf", lambda pdf: pdf.pages.append(pdf.pages[0]))
+    longer = doctored(alpha.pdf, tmp_path / "alpha.pdf",
+                      lambda pdf: pdf.pages.append(pdf.pages[0]))
     built = [dataclasses.replace(b, pdf=longer) if b is alpha else b
              for b in built_short.result.built]
     assert problems(built_short, built=built) == ["alpha.pdf has 3 pages; expected 2"]
@@ -179,7 +179,8 @@ def test_an_offprint_whose_fonts_lack_unicode_is_refused(built_short, copy_built
     made = copy_built(built_short)
     good = digest(made.articles["alpha"])
     alpha = made.folder / "alpha.md"
-    alpha.write_text(alpha.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    alpha.write_text(alpha.read_text(encoding="utf-8") + "\nOne more sentence.\n",
+                     encoding="utf-8")
     typeset = article._typeset
 
     def without_tounicode(*args):
