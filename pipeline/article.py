@@ -18,8 +18,9 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import citations, engines, metadata, texlog
+from . import check, citations, engines, metadata, texlog
 from .errors import BuildFailed, InputError, InvalidOutput, LimitReached, Location
+from .fields import FrontMatter
 from .model import LANGUAGES, Article
 from .paths import STYLES, TEMPLATES, BuildDirs
 from .runner import Budget
@@ -27,21 +28,33 @@ from .sources import MAX_FIGURE_BYTES, check_name, read_input
 from .tools import latexformat, pandoc, pdflatex, xelatex
 
 FIGURE_TYPES = {".png", ".jpg", ".jpeg", ".pdf"}
+FIELDS = "fields.json"  # the front matter as rendered, written by filters/rendered.lua
 
 
 @dataclass
 class Built:
-    """A finished article: where its PDF is, its pages, and what to look at."""
+    """A finished article: where its PDF is, its pages, its front matter as
+    rendered (for the contents, bookmarks and metadata), and what to look at."""
 
     article: Article
     pdf: Path
     first_page: int
     pages: int
+    rendered: FrontMatter
     warnings: list[str] = field(default_factory=list)
 
     @property
     def last_page(self) -> int:
         return self.first_page + self.pages - 1
+
+    def to_json(self) -> dict:
+        return {"first_page": self.first_page, "pages": self.pages,
+                "rendered": self.rendered.to_json(), "warnings": self.warnings}
+
+    @classmethod
+    def from_json(cls, article: Article, pdf: Path, data: dict) -> Built:
+        return cls(article, pdf, data["first_page"], data["pages"],
+                   FrontMatter.from_json(data["rendered"]), list(data.get("warnings", [])))
 
 
 def build_article(article: Article, first_page: int, output: Path, dirs: BuildDirs,
@@ -68,10 +81,11 @@ def build_article(article: Article, first_page: int, output: Path, dirs: BuildDi
         raw_pdf = _typeset(article, engine, work / "article.tex", budget, dirs)
         warnings += _overfull_warnings(article, work / "article.tex")
         stage("checking and stamping")
-        pages = _finish(article, raw_pdf, first_page, work / "final.pdf")
+        rendered = FrontMatter.from_json(json.loads((work / FIELDS).read_text(encoding="utf-8")))
+        pages = _finish(article, rendered, raw_pdf, first_page, work / "final.pdf")
         output.parent.mkdir(parents=True, exist_ok=True)
         os.replace(work / "final.pdf", output)
-        return Built(article, output, first_page, pages, warnings)
+        return Built(article, output, first_page, pages, rendered, warnings)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -103,10 +117,13 @@ def _copy_bibliography(article: Article, work: Path) -> dict:
 
 def _latex_source(article: Article, work: Path, budget: Budget, cache: Path,
                   key: str | None, stage) -> list[str]:
-    """work/article.tex from the cache or from Pandoc; return Pandoc's warnings."""
+    """work/article.tex and work/fields.json from the cache or from Pandoc;
+    return Pandoc's warnings."""
     cached, cached_warnings = cache / f"{key}.tex", cache / f"{key}.json"
-    if key and cached.exists() and cached_warnings.exists():
+    cached_fields = cache / f"{key}.{FIELDS}"
+    if key and cached.exists() and cached_warnings.exists() and cached_fields.exists():
         shutil.copyfile(cached, work / "article.tex")
+        shutil.copyfile(cached_fields, work / FIELDS)
         return json.loads(cached_warnings.read_text())
     stage("Pandoc")
     source = work / "article.md"  # padded so Pandoc's line numbers are the manuscript's
@@ -123,7 +140,8 @@ def _latex_source(article: Article, work: Path, budget: Budget, cache: Path,
     if key:
         cache.mkdir(parents=True, exist_ok=True)
         for data, target in ((work / "article.tex").read_bytes(), cached), \
-                            (json.dumps(warnings).encode(), cached_warnings):
+                            (json.dumps(warnings).encode(), cached_warnings), \
+                            ((work / FIELDS).read_bytes(), cached_fields):
             temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
             temporary.write_bytes(data)
             os.replace(temporary, target)
@@ -279,7 +297,8 @@ def _overfull_warnings(article: Article, tex: Path) -> list[str]:
             for item in texlog.overfull_lines(tex.with_suffix(".log"))]
 
 
-def _finish(article: Article, raw_pdf: Path, first_page: int, output: Path) -> int:
+def _finish(article: Article, rendered: FrontMatter, raw_pdf: Path, first_page: int,
+            output: Path) -> int:
     """Check the PDF TeX made, stamp its metadata, save to output; return its pages."""
     import pikepdf
 
@@ -298,7 +317,8 @@ def _finish(article: Article, raw_pdf: Path, first_page: int, output: Path) -> i
             raise LimitReached(f"the article has {pages} pages; the limit is {limits.pages}",
                                where=Location(article.path),
                                hint="raise limits.pages in issue.yaml if that is right")
-        record = metadata.article_record(article, first_page, first_page + pages - 1)
+        _check_fonts(article, pdf)
+        record = metadata.article_record(article, rendered, first_page, first_page + pages - 1)
         metadata.apply(pdf, record)
         # A viewer's page number is the printed one, whatever the engine did.
         pdf.Root.PageLabels = pikepdf.Dictionary(
@@ -316,3 +336,13 @@ def save_pdf(pdf, path: Path) -> None:
     buffer = io.BytesIO()
     pdf.save(buffer, deterministic_id=True)
     path.write_bytes(buffer.getbuffer())
+
+
+def _check_fonts(article: Article, pdf) -> None:
+    """Every font embedded and mapped to Unicode, or no offprint."""
+    problems = check.font_problems(pdf)
+    if problems:
+        raise InvalidOutput("the PDF's fonts would not print or copy right:\n    "
+                            + "\n    ".join(problems), where=Location(article.path),
+                            hint="this is a bug in the pipeline or its class; "
+                                 "the last good PDF was kept")

@@ -13,12 +13,15 @@ from . import engines, metadata
 from .article import Built, save_pdf, typeset
 from .errors import InvalidOutput, Location, PipelineError
 from .model import Issue
-from .paths import BuildDirs
+from .paths import TEMPLATES, BuildDirs
 from .runner import Budget
+from .tools import pandoc
+
+FRAGMENT = TEMPLATES / "fragment.yaml"  # layered over pandoc.yaml: the body alone
 
 
-def front_matter_source(issue: Issue, built: list[Built]) -> str:
-    """LaTeX of the cover (if the issue has one) and the contents page."""
+def front_matter_source(issue: Issue, built: list[Built], editorial: str) -> str:
+    """LaTeX of the cover (if the issue has one) and the contents pages."""
     doc = Document()  # only its content is used: the preamble must match the format's
     doc.append(Command("pagenumbering", "roman"))  # cover i, contents ii, as the page labels
     setup = (f"series={{{escape_latex(issue.series)}}},volume={issue.volume},"
@@ -27,19 +30,40 @@ def front_matter_source(issue: Issue, built: list[Built]) -> str:
         doc.append(Command("spotlightcover", [
             escape_latex(issue.publisher), escape_latex(f"ISSN {issue.issn}" if issue.issn else "")]))
     doc.append(NoEscape(r"\begin{spotlightcontents}"))
-    for item in built:
-        authors = ", ".join(metadata.plain(a.name) for a in item.article.authors)
-        doc.append(Command("spotlightcontentsentry", [
-            escape_latex(metadata.record_title(item.article)), escape_latex(authors),
-            str(item.first_page)]))
+    for item in built:  # title and names in the very LaTeX the article's first page has
+        rendered = item.rendered
+        doc.append(NoEscape(f"\\spotlightcontentsentry{{{rendered.full_title.latex}}}"
+                            f"{{{rendered.byline.latex}}}{{{item.first_page}}}"))
     doc.append(NoEscape(r"\end{spotlightcontents}"))
-    doc.append(Command("spotlighteditorial", [escape_latex(_editorial(issue))]))
+    doc.append(NoEscape(f"\\spotlighteditorial{{{editorial}}}"))
     return (f"\\documentclass{{{issue.style}}}\n\\endofdump\n\\spotlightsetup{{{setup}}}\n"
             f"\\begin{{document}}\n{doc.dumps_content()}\n\\end{{document}}\n")
 
 
-def _editorial(issue: Issue) -> str:
-    """Editorial matter as lines 'Label: value' (a newline between)."""
+def editorial_latex(issue: Issue, dirs: BuildDirs, budget: Budget) -> str:
+    """issue.yaml's editorial matter in LaTeX, one paragraph a line, rendered by
+    Pandoc with the articles' filters (so it prints as their text does)."""
+    lines = _editorial(issue)
+    if not lines:
+        return ""
+    work = Path(tempfile.mkdtemp(prefix="editorial-", dir=dirs.work))
+    source, meta, output = work / "editorial.md", work / "meta.json", work / "editorial.tex"
+    source.write_text("\n\n".join(lines), encoding="utf-8")
+    meta.write_text("{}", encoding="utf-8")
+    try:
+        pandoc.to_latex(source, output, defaults=[TEMPLATES / "pandoc.yaml", FRAGMENT],
+                        metadata=meta, cwd=work, budget=budget,
+                        manuscript=issue.folder / "issue.yaml")
+        return output.read_text(encoding="utf-8")
+    except PipelineError as error:
+        error.where = Location(issue.folder / "issue.yaml")  # not a line of editorial.md
+        raise
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _editorial(issue: Issue) -> list[str]:
+    """Editorial matter as lines 'Label: value'."""
     editorial = issue.editorial
     lines = []
     for label, key in (("Patron", "patron"), ("Editor", "editor")):
@@ -50,7 +74,7 @@ def _editorial(issue: Issue) -> str:
     for key in ("disclaimer", "copyright"):
         if editorial.get(key):
             lines.append(editorial[key])
-    return "\n".join(lines)
+    return lines
 
 
 def front_matter_pdf(issue: Issue, built: list[Built], dirs: BuildDirs) -> Path:
@@ -59,7 +83,7 @@ def front_matter_pdf(issue: Issue, built: list[Built], dirs: BuildDirs) -> Path:
     dirs.work.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="front-", dir=dirs.work))
     tex = work / "front.tex"
-    source = front_matter_source(issue, built)
+    source = front_matter_source(issue, built, editorial_latex(issue, dirs, budget))
     tex.write_text(source, encoding="utf-8")
     try:
         return typeset(engines.engine_for_text(source), issue.style, tex, budget, dirs)
@@ -89,7 +113,7 @@ def assemble(issue: Issue, built: list[Built], dirs: BuildDirs, output: Path) ->
                 starts.append(len(pdf.pages))
                 with pikepdf.open(item.pdf) as part:
                     pdf.add_pages_from(part, outlines="ignore")  # keeps the notes' links
-            _outline(pdf, issue, built, front_pages, starts)
+            _outline(pdf, issue, built, starts)
             pdf.Root.PageLabels = pikepdf.Dictionary(Nums=[
                 0, pikepdf.Dictionary(S=pikepdf.Name.r),
                 front_pages, pikepdf.Dictionary(S=pikepdf.Name.D, St=issue.first_page)])
@@ -103,10 +127,10 @@ def assemble(issue: Issue, built: list[Built], dirs: BuildDirs, output: Path) ->
         shutil.rmtree(front.parent, ignore_errors=True)
 
 
-def _outline(pdf, issue: Issue, built: list[Built], front_pages: int, starts: list[int]) -> None:
+def _outline(pdf, issue: Issue, built: list[Built], starts: list[int]) -> None:
     import pikepdf
 
     with pdf.open_outline() as outline:
-        outline.root.append(pikepdf.OutlineItem("Contents", front_pages - 1))
+        outline.root.append(pikepdf.OutlineItem("Contents", int(issue.cover)))  # its first page
         for item, start in zip(built, starts):
-            outline.root.append(pikepdf.OutlineItem(metadata.record_title(item.article), start))
+            outline.root.append(pikepdf.OutlineItem(item.rendered.full_title.plain, start))

@@ -123,8 +123,7 @@ class State:
 
     def record(self, slug: str, key: str, built: Built) -> None:
         with self._lock:
-            self.data["articles"][slug] = {"key": key, "first_page": built.first_page,
-                                           "pages": built.pages, "warnings": built.warnings}
+            self.data["articles"][slug] = {"key": key, **built.to_json()}
             self.data["pages"][key] = built.pages
 
     def save(self) -> None:
@@ -274,8 +273,7 @@ def build_articles(issue: Issue, articles: list[Article], dirs: BuildDirs, *, jo
     for a in needed:
         old = state.article(a.slug)
         if old and up_to_date(a, firsts[a.slug]):
-            result.built.append(Built(a, dirs.article_pdf(issue.slug, a.slug), old["first_page"],
-                                      old["pages"], list(old.get("warnings", []))))
+            result.built.append(Built.from_json(a, dirs.article_pdf(issue.slug, a.slug), old))
     return result
 
 

@@ -1,16 +1,17 @@
 """What every PDF says about itself: DocInfo and XMP, stamped with pikepdf.
 
-All values come from the model, the same values the class prints, so the
+All values come from the model, and the texts (title, names) from the one
+rendering Pandoc made of them for the page (fields.FrontMatter), so the
 metadata and the page cannot disagree. Dublin Core carries the bibliographic
 core; PRISM carries series, volume, number and pages.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from . import NAME, __version__
+from .fields import FrontMatter
 from .model import Article, Issue
 
 PRISM = "http://prismstandard.org/namespaces/basic/3.0/"
@@ -37,15 +38,11 @@ class Record:
         return f"{self.first_page}-{self.last_page}"
 
 
-def record_title(article: Article) -> str:
-    """The article's title as plain text, with its subtitle if it has one."""
-    return plain(article.title) + (f": {plain(article.subtitle)}" if article.subtitle else "")
-
-
-def article_record(article: Article, first_page: int, last_page: int) -> Record:
+def article_record(article: Article, rendered: FrontMatter, first_page: int,
+                   last_page: int) -> Record:
     return Record(
-        title=record_title(article),
-        creators=tuple(plain(author.name) for author in article.authors),
+        title=rendered.full_title.plain,
+        creators=tuple(name.plain for name in rendered.names),
         description=article.citation(first_page, last_page),
         keywords=article.keywords, language=article.language, issue=article.issue,
         first_page=first_page, last_page=last_page, doi=article.doi)
@@ -53,7 +50,7 @@ def article_record(article: Article, first_page: int, last_page: int) -> Record:
 
 def issue_record(issue: Issue, built) -> Record:
     """The whole issue: every author in order of appearance, every keyword."""
-    creators = dict.fromkeys(plain(a.name) for b in built for a in b.article.authors)
+    creators = dict.fromkeys(name.plain for b in built for name in b.rendered.names)
     keywords = dict.fromkeys(k for b in built for k in b.article.keywords)
     first, last = built[0].first_page, built[-1].last_page
     return Record(
@@ -62,12 +59,6 @@ def issue_record(issue: Issue, built) -> Record:
         description=f"{issue.series}, Vol.{issue.volume}, No.{issue.number}, "
                     f"{issue.date_label}, pp. {first}-{last}",
         issue=issue, first_page=first, last_page=last, doi=issue.doi)
-
-
-def plain(markdown: str) -> str:
-    """Inline Markdown as the reader sees it printed: no emphasis marks or escapes."""
-    text = re.sub(r"(\*{1,3}|_{1,3})(?=\S)(.+?)(?<=\S)\1", r"\2", markdown)
-    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", text)  # Pandoc: any ASCII punctuation
 
 
 def apply(pdf, record: Record) -> None:

@@ -11,6 +11,7 @@ import pipeline
 from conftest import SAMPLE, build
 from helpers import HEADER, RESOURCES, copy_issue, first_line, fold, footer, last_line, lines, page_texts
 from pipeline import metadata
+from pipeline.fields import FrontMatter, Rendered
 from pipeline.model import load_article, load_issue
 from pipeline.tools import poppler
 
@@ -167,7 +168,10 @@ def test_stamping_unit_non_ascii(tmp_path):
     folder = copy_issue(RESOURCES / "unicode-names", tmp_path)
     issue = load_issue(folder)
     article = load_article(folder / "names.md", issue)
-    record = metadata.article_record(article, 21, 22)
+    rendered = FrontMatter(  # as rendered.lua writes it; the LaTeX form is not used here
+        Rendered("", article.title), Rendered("", article.subtitle),
+        tuple(Rendered("", a.name) for a in article.authors), ())
+    record = metadata.article_record(article, rendered, 21, 22)
     pdf = pikepdf.new()
     pdf.add_blank_page(page_size=(595, 842))
     metadata.apply(pdf, record)

@@ -99,7 +99,7 @@ def test_raw_latex_is_off_by_default_and_prints_as_text(project, fresh_build):
     flat = " ".join(text.split())
     assert "\\undefinedcommandxyz" in flat
     assert "\\input{/etc/hostname}" in flat
-    assert f"\\input{{{canary}}}" in flat.replace(" ", "") or "canary.tex" in flat
+    assert f"\\input{{{canary}}}" in flat.replace(" ", "")  # a long path may break at a hyphen
     assert "SECRETCANARYTOKEN" not in text
     hostname = Path("/etc/hostname").read_text().strip() if Path("/etc/hostname").exists() else ""
     if hostname:
@@ -126,11 +126,10 @@ def test_character_without_glyph_names_the_code_point_and_line(project):
 ], ids=["absolute", "dotdot", "url", "gif"])
 def test_refused_images_are_named_with_advice(project, src, advice):
     project.write(HEAD + f"![x]({src})\n")
-    stderr = assert_failed(project.build_article(), project, codes=(3, 5))
+    stderr = assert_failed(project.build_article(), project, codes=(3,))
     head = error_head(stderr)
-    assert f'"{src}"' in head or f"'{src}'" in head, stderr
+    assert head.startswith(f'{project.md}:{TROUBLE_LINE}: input error: image "{src}" '), stderr
     assert advice in head, stderr
-    assert head.startswith(f"{project.md}:{TROUBLE_LINE}: "), stderr
     assert "stack traceback" not in stderr and "in function" not in stderr
 
 
@@ -147,7 +146,7 @@ def test_missing_relative_image_is_named(project):
 # --------------------------------------------------------------- footnotes
 def test_footnote_inside_a_footnote_is_named(project):
     project.write(HEAD + "Text with a note.[^1]\n\n[^1]: Outer note ^[inner note text] here.\n")
-    stderr = assert_failed(project.build_article(), project, codes=(3, 5))
+    stderr = assert_failed(project.build_article(), project, codes=(3,))
     head = error_head(stderr)
     assert "footnote contains another footnote" in head, stderr
     assert str(project.md) in head

@@ -64,10 +64,12 @@ def test_contents_lists_titles_and_first_pages(built_sample):
     text_lines = lines(contents)
     firsts = first_pages(built_sample)
     issue_texts = page_texts(built_sample.issue_pdf)
+    listed_at = []
     for article in ARTICLES:
         start = fold(" ".join(article.title.split()[:4]))
         at = [i for i, line in enumerate(text_lines) if fold(line).startswith(start)]
         assert len(at) == 1, article.slug
+        listed_at.append(at[0])
         numbered = next(line for line in text_lines[at[0]:] if re.search(r"\.\s+\d+$", line))
         page = int(numbered.split()[-1])
         assert page == firsts[article.slug] == built_sample.built[article.slug].first_page
@@ -76,6 +78,7 @@ def test_contents_lists_titles_and_first_pages(built_sample):
         assert last_line(shown) == footer(ISSUE, page)
         assert fold(" ".join(article.title.split()[:4])) in fold(shown)
         assert HEADER not in shown
+    assert listed_at == sorted(listed_at)  # in issue order
 
 
 def test_footers_run_continuously(built_sample):

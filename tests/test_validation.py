@@ -180,8 +180,9 @@ def test_unclosed_quote_points_at_the_line_that_opens_it(project):
     assert "invalid YAML" in result.stderr
     assert "what to do" in result.stderr
     head = result.stderr.splitlines()[0]
-    # The quote opens on line 2; the parser only notices at the end of the front matter.
-    assert head.startswith(f"{project.md}:2:") or "line 2" in result.stderr, result.stderr
+    # The quote opens on line 2, column 8; the parser only notices at the end of the
+    # front matter, but the message points where the quote opens.
+    assert head.startswith(f"{project.md}:2:8: input error: invalid YAML"), result.stderr
     project.assert_good_pdf_untouched()
 
 
