@@ -19,10 +19,12 @@ from pathlib import Path
 
 from . import engines, metadata, texlog
 from .errors import BuildFailed, InvalidOutput, LimitReached, Location
+from .texlog import LatexError
 from .model import LANGUAGES, Article
 from .paths import STYLES, TEMPLATES, BuildDirs
 from .runner import Budget
-from .tools import latexformat, pandoc, pdflatex, xelatex
+from .tools import pandoc
+from .tools import tex as tex_tool
 
 FIGURE_TYPES = {".png", ".jpg", ".jpeg", ".pdf"}
 
@@ -61,7 +63,7 @@ def build_article(article: Article, first_page: int, output: Path, dirs: BuildDi
         warnings = _latex_source(article, work, budget, dirs.cache / "latex", key, stage)
         engine = engines.engine_for(article)
         stage(engines.NAMES[engine])
-        raw_pdf = _typeset(article, engine, work / "article.tex", budget, dirs)
+        raw_pdf = _typeset(article, engine, work / "article.tex", budget, dirs, first_page, key)
         warnings += _overfull_warnings(article, work / "article.tex")
         stage("checking and stamping")
         pages = _finish(article, raw_pdf, first_page, work / "final.pdf")
@@ -139,44 +141,29 @@ def _copy_figures(folder: Path, work: Path, dirs: BuildDirs) -> None:
         shutil.copyfile(path, target)
 
 
-def _typeset(article: Article, engine: str, tex: Path, budget: Budget, dirs: BuildDirs) -> Path:
-    """Typeset with engine; point an error at the manuscript line it came from."""
+def _typeset(article: Article, engine: str, tex: Path, budget: Budget, dirs: BuildDirs,
+             first_page: int, key: str | None) -> Path:
+    """Typeset with engine, starting from the .aux of the same LaTeX built
+    before (on whatever pages); point an error at its manuscript line."""
+    aux = dirs.cache / "latex" / f"{key}.aux"
+    if key:
+        tex_tool.carry_aux(aux, tex.with_suffix(".aux"), first_page - 1)
     try:
-        return typeset(engine, article.issue.style, tex, budget, dirs)
+        pdf = tex_tool.typeset(engine, STYLES / article.issue.style, tex, budget,
+                               dirs.cache / "formats")
     except (BuildFailed, LimitReached) as error:
         raise _located(error, article, tex, dirs) from None
-
-
-def typeset(engine: str, style: str, tex: Path, budget: Budget, dirs: BuildDirs) -> Path:
-    """tex -> PDF with the given engine; a glyph no font has is an error too."""
-    if engine == "xelatex":
-        pdf = xelatex.compile(tex, style_dir=STYLES / style, budget=budget)
-    else:
-        pdf = _pdflatex(STYLES / style, tex, budget, dirs.cache / "formats")
-    missing = texlog.missing_glyphs(tex.with_suffix(".log"))
-    if missing:
-        raise missing
+    if key:
+        tex_tool.carry_aux(tex.with_suffix(".aux"), aux, 1 - first_page)
     return pdf
 
 
-def _pdflatex(style_dir: Path, tex: Path, budget: Budget, formats: Path) -> Path:
-    fmt = latexformat.format_for(style_dir, formats, budget)
-    try:
-        return pdflatex.compile(tex, fmt=fmt, budget=budget)
-    except latexformat.FormatStale:
-        fmt = latexformat.format_for(style_dir, formats, budget, rebuild=True)
-        return pdflatex.compile(tex, fmt=fmt, budget=budget)
-
-
-def _located(error: BuildFailed, article: Article, tex: Path, dirs: BuildDirs) -> BuildFailed:
+def _located(error: BuildFailed | LimitReached, article: Article, tex: Path,
+             dirs: BuildDirs) -> BuildFailed | LimitReached:
     """Point a TeX error at the manuscript line it came from; keep the log."""
-    kept = dirs.log(article.issue.slug, article.slug)
-    kept.parent.mkdir(parents=True, exist_ok=True)
-    if error.log and error.log.exists():
-        shutil.copyfile(error.log, kept)
-    error.log = kept
-    line = manuscript_line(article, tex, getattr(error, "tex_line", None), error.message)
-    error.where = Location(article.path, line)
+    tex_tool.keep_log(error, dirs.log(article.issue.slug, article.slug))
+    tex_line = error.tex_line if isinstance(error, LatexError) else None
+    error.where = Location(article.path, manuscript_line(article, tex, tex_line, error.message))
     return error
 
 

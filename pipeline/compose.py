@@ -10,11 +10,12 @@ from pylatex import Command, Document, NoEscape
 from pylatex.utils import escape_latex
 
 from . import engines, metadata
-from .article import Built, typeset
+from .article import Built
 from .errors import InvalidOutput, Location, PipelineError
 from .model import Issue
-from .paths import BuildDirs
+from .paths import STYLES, BuildDirs
 from .runner import Budget
+from .tools import tex as tex_tool
 
 
 def front_matter_source(issue: Issue, built: list[Built]) -> str:
@@ -62,13 +63,10 @@ def front_matter_pdf(issue: Issue, built: list[Built], dirs: BuildDirs) -> Path:
     source = front_matter_source(issue, built)
     tex.write_text(source, encoding="utf-8")
     try:
-        return typeset(engines.engine_for_text(source), issue.style, tex, budget, dirs)
+        return tex_tool.typeset(engines.engine_for_text(source), STYLES / issue.style, tex, budget,
+                                dirs.cache / "formats")
     except PipelineError as error:
-        kept = dirs.log(issue.slug, "front-matter")
-        kept.parent.mkdir(parents=True, exist_ok=True)
-        if error.log and error.log.exists():
-            shutil.copyfile(error.log, kept)
-            error.log = kept
+        tex_tool.keep_log(error, dirs.log(issue.slug, "front-matter"))
         error.where = Location(issue.folder / "issue.yaml")
         shutil.rmtree(work, ignore_errors=True)
         raise
