@@ -150,7 +150,7 @@ def _typeset(article: Article, engine: str, tex: Path, budget: Budget, dirs: Bui
         tex_tool.carry_aux(aux, tex.with_suffix(".aux"), first_page - 1)
     try:
         pdf = tex_tool.typeset(engine, STYLES / article.issue.style, tex, budget,
-                               dirs.cache / "formats")
+                               dirs.cache / "formats", raw_latex=article.issue.allow_raw_latex)
     except (BuildFailed, LimitReached) as error:
         raise _located(error, article, tex, dirs) from None
     if key:

@@ -83,18 +83,20 @@ def missing_glyphs(log: Path) -> LatexError | None:
                            "fonts cover", log=log)
 
 
-def rerun_reason(log: Path, aux_was_read: bool) -> str | None:
+def rerun_reason(log: Path, labels_were_read: bool) -> str | None:
     """Why LaTeX needs another pass ('Table widths have changed...'), or None.
 
     LaTeX says "Label(s) may have changed" after any pass that started
-    without an .aux file; that pass needs a successor only if it read a
-    label (it then also says a reference was undefined)."""
+    without an .aux file. Pandoc's LaTeX reads labels only through
+    references, which say so when undefined; so unless labels_were_read
+    (an .aux was read, or raw LaTeX may read labels silently), that
+    warning alone asks for nothing."""
     text = read(log)
     for match in _WARNING.finditer(text):
         warning = match.group(0)
         if "rerun" not in warning.lower():
             continue
-        if "Label(s) may have changed" in warning and not aux_was_read \
+        if "Label(s) may have changed" in warning and not labels_were_read \
                 and not _UNDEFINED.search(text):
             continue
         return re.sub(r"\s*\n\([\w@-]+\)\s+", " ", warning).strip()

@@ -29,8 +29,11 @@ PASSES = 4  # the most LaTeX needs in practice (tables, then labels, then pages)
 _LABEL_PAGE = re.compile(r"^(\\newlabel\{[^{}]*\}\{\{(?:[^{}]|\{[^{}]*\})*\}\{)(\d+)\}", re.M)
 
 
-def typeset(engine: str, style_dir: Path, tex: Path, budget: Budget, formats: Path) -> Path:
-    """tex -> PDF with engine ('pdflatex' or 'xelatex'), as many passes as needed."""
+def typeset(engine: str, style_dir: Path, tex: Path, budget: Budget, formats: Path,
+            raw_latex: bool = False) -> Path:
+    """tex -> PDF with engine ('pdflatex' or 'xelatex'), as many passes as needed.
+    raw_latex: the document may hold an author's own LaTeX (trust LaTeX's
+    every request for a pass, see texlog.rerun_reason)."""
     one_pass = _pdflatex_pass(style_dir, budget, formats) if engine == "pdflatex" else \
         (lambda tex: xelatex.compile(tex, style_dir=style_dir, budget=budget))
     tex_log = tex.with_suffix(".log")
@@ -40,7 +43,7 @@ def typeset(engine: str, style_dir: Path, tex: Path, budget: Budget, formats: Pa
         missing = texlog.missing_glyphs(tex_log)
         if missing:
             raise missing
-        reason = texlog.rerun_reason(tex_log, aux_was_read)
+        reason = texlog.rerun_reason(tex_log, aux_was_read or raw_latex)
         log.debug("%s: pass %d (%s .aux): %s", tex.parent.name, number,
                   "with" if aux_was_read else "without", reason or "settled")
         if reason is None:
