@@ -258,6 +258,25 @@ def test_one_space_after_a_full_stop_xelatex(built_sample):
     assert spaces["no."] == pytest.approx(statistics.median(gaps(line)), abs=0.3)
 
 
+WIDE_MD = FRONT_MATTER + """
+## Wide
+
+| Province | Population | Districts | Literacy | Electricity | Irrigation | Highways | Universities |
+|---|---|---|---|---|---|---|---|
+| Balochistan | 12,344,408 | 35 | 46 per cent | 67 per cent | 12 per cent | 4,532 km | 11 |
+"""
+
+
+def test_a_table_wider_than_the_text_block_is_refused_at_its_row(tmp_path):
+    project = OneArticleProject(tmp_path, WIDE_MD)
+    project.write()
+    result = project.build_article()
+    assert result.returncode == 5, result.stderr
+    assert f"{project.md}:12: build failed: a table runs" in result.stderr   # the row of 12,344,408
+    assert "number of dashes" in result.stderr and "Traceback" not in result.stderr
+    assert not project.pdf.exists()
+
+
 # -------------------------------------------------------------------- code blocks
 def test_code_block_with_a_language_prints_monospaced(typo):
     text = joined_text(typo.pdf)

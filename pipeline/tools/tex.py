@@ -47,12 +47,33 @@ def typeset(engine: str, style_dir: Path, tex: Path, budget: Budget, formats: Pa
         log.debug("%s: pass %d (%s .aux): %s", tex.parent.name, number,
                   "with" if aux_was_read else "without", reason or "settled")
         if reason is None:
+            _refuse_wide_tables(tex, tex_log)
             return pdf
         aux_was_read = True
     raise texlog.LatexError(f"LaTeX still asks for another pass after {PASSES} passes: {reason}",
                             hint="something in the document changes at every pass (a table or "
                                  "a reference near a page break); change the text there",
                             log=tex_log)
+
+
+def _refuse_wide_tables(tex: Path, tex_log: Path) -> None:
+    """A table wider than the text block, or a cell wider than its column, is an error."""
+    lines = tex.read_text(encoding="utf-8", errors="replace").split("\n")
+    tables, start = [], None
+    for number, line in enumerate(lines, start=1):
+        if line.startswith("\\begin{longtable}"):
+            start = number
+        elif line.startswith("\\end{longtable}") and start:
+            tables.append(range(start, number + 1))
+    for overfull in texlog.overfull_lines(tex_log):
+        if any(overfull.tex_line in table for table in tables):
+            raise texlog.LatexError(
+                f"a table runs {overfull.points:.1f} pt wider than the text block or one of "
+                f"its columns", tex_line=overfull.tex_line, log=tex_log,
+                hint="shorten the widest cells, or give their column a larger share of the "
+                     "width: in a pipe table each column's share is its number of dashes in "
+                     "the |---| line (Pandoc wraps the cells once a line of the table is longer "
+                     "than 72 characters)")
 
 
 def _pdflatex_pass(style_dir: Path, budget: Budget, formats: Path):
