@@ -95,7 +95,7 @@ def test_no_route_reads_a_secret(engine, name, route, secrets, tmp_path, formats
     for secret in (SECRET, HOME_SECRET, str(tmp_path)):
         assert secret.encode() not in seen, (name, secret)
     assert not MOUNT_TABLE_LINE.search(seen), name                # no host mount table
-    assert not (work / texrun.HOME).exists()            # nothing wrote a HOME of its own
+    assert not (work / texrun.HOME / "texmf-var").exists()   # kpathsea made nothing
 
 
 def test_the_environment_is_the_wrappers_alone(secrets, tmp_path):
@@ -133,7 +133,7 @@ def test_a_font_that_needs_metafont_makes_nothing(engine, secrets, tmp_path, for
     log = (work / "doc.log").read_text(errors="replace")
     assert "mktexpk" not in log and "mktexpk" not in str(outcome)
     assert sorted(p.name for p in secrets.iterdir()) == ["secret.tex"]   # HOME untouched
-    assert not (work / texrun.HOME).exists()
+    assert not (work / texrun.HOME / "texmf-var").exists()
     assert not list(work.rglob("*pk"))
     if engine == "pdflatex":
         assert isinstance(outcome, LatexError) and "ecbx1000" in outcome.message
