@@ -179,11 +179,12 @@ def manuscript_line(article: Article, tex: Path, tex_line: int | None, message: 
     if not tex_line:
         return None
     tex_lines = tex.read_text(encoding="utf-8").split("\n")
-    for nearby in tex_lines[tex_line - 1:tex_line + 5]:  # an environment's words come later
-        words = re.findall(r"[^\W_]{4,}", re.sub(r"\\[a-zA-Z]+", " ", nearby))
-        line = _line_with(article, sorted(words, key=len, reverse=True)[:6])
-        if line:
-            return line
+    for shortest in (4, 2):  # words of 2-3 letters ('c30', 'H1') only where no longer ones match
+        for nearby in tex_lines[tex_line - 1:tex_line + 5]:  # an environment's words come later
+            words = re.findall(rf"[^\W_]{{{shortest},}}", re.sub(r"\\[a-zA-Z]+", " ", nearby))
+            line = _line_with(article, sorted(words, key=len, reverse=True)[:6])
+            if line:
+                return line
     return None
 
 
