@@ -8,12 +8,14 @@ the message. And a font that needs METAFONT makes nothing.
 """
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
 import pikepdf
 import pytest
 
+from helpers import FRONT_MATTER, ONE_ARTICLE_ISSUE, OneArticleProject
 from pipeline.paths import STYLES
 from pipeline.runner import Budget
 from pipeline.texlog import LatexError
@@ -137,3 +139,18 @@ def test_a_font_that_needs_metafont_makes_nothing(engine, secrets, tmp_path, for
     assert not list(work.rglob("*pk"))
     if engine == "pdflatex":
         assert isinstance(outcome, LatexError) and "ecbx1000" in outcome.message
+
+
+def test_through_the_command_line_the_environment_stays_out(tmp_path):
+    """build.py with allow_raw_latex and a secret in its environment: the route
+    fails inside the sandbox, and no file of the build holds the secret."""
+    project = OneArticleProject(tmp_path, FRONT_MATTER + "\n## Leak\n\n```{=latex}\n"
+                                + ROUTES[0][2] + "\n```\n\nText.\n")
+    project.write(issue=ONE_ARTICLE_ISSUE + "allow_raw_latex: true\n")
+    result = project.build_article(env={**os.environ, "SPOTLIGHT_TEST_TOKEN": SECRET})
+    assert result.returncode == 5, result.stderr
+    assert "/proc/self/environ not found" in result.stderr and "Traceback" not in result.stderr
+    assert SECRET not in result.stdout + result.stderr
+    kept = list(project.build.rglob("*.log"))
+    assert kept and all(SECRET.encode() not in path.read_bytes()
+                        for path in project.build.rglob("*") if path.is_file())
