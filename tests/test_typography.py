@@ -1,4 +1,4 @@
-"""What prints, measured from word positions (pdftotext -bbox-layout):
+"""What prints, measured from word positions (pdftotext -bbox, words grouped into rows by baseline):
 tables line up and stay inside the text block, captions sit over their
 tables, URLs stay whole and inside the margin, one space after a full
 stop, code blocks print; and LaTeX gets every pass it asks for, and no more.
