@@ -13,7 +13,8 @@ _OVERFULL = re.compile(r"^Overfull \\hbox \((\d+(?:\.\d+)?)pt too wide\) .*?line
 _BANG = re.compile(r"^!\s*(.+)$", re.M)           # '! LaTeX Error: ...', '!pdfTeX error: ...'
 _CONTEXT_LINE = re.compile(r"^l\.(\d+) ", re.M)
 # A warning, with the lines that continue it ('(longtable)    in table 1').
-_WARNING = re.compile(r"^(?:LaTeX|Package \S+|Class \S+) Warning: .*(?:\n\([\w@-]+\) .*)*", re.M)
+_WARNING = re.compile(r"^(?:LaTeX|Package \S+|Class \S+) Warning: .*(?:\n\([\w@-]+\) .*)*",
+                      re.M)
 _UNDEFINED = re.compile(r"undefined references|^LaTeX Warning: (?:Hyper )?Reference `", re.M)
 _MISSING = re.compile(r"^Missing character: There is no (.+?) (?:\(U\+([0-9A-F]+)\) )?in font (.+?)!$",
                       re.M)

@@ -32,8 +32,8 @@ ROUTES = [
     ("pdflatex", "pdfobj-mountinfo", r"\immediate\pdfobj stream file{/proc/self/mountinfo}"
                                      r"\pdfrefobj\pdflastobj"),
     ("pdflatex", "input-home", r"\input{~/secret}"),
-    ("pdflatex", "openin-environ", r"\newread\r\openin\r=/proc/self/environ "
-                                   r"\ifeof\r ABSENT\else\read\r to\x \detokenize\expandafter{\x}\fi"),
+    ("pdflatex", "openin-environ", r"\newread\r\openin\r=/proc/self/environ \ifeof\r ABSENT"
+                                   r"\else\read\r to\x \detokenize\expandafter{\x}\fi"),
     ("xelatex", "fstream-environ", r"\special{pdf:fstream @e (/proc/self/environ)}"
                                    r"\special{pdf:put @catalog <</Env @e>>}"),
     ("xelatex", "fstream-mountinfo", r"\special{pdf:fstream @m (/proc/self/mountinfo)}"
@@ -42,7 +42,8 @@ ROUTES = [
 ]
 
 MOUNT_TABLE_LINE = re.compile(rb"^\d+ \d+ \d+:\d+ /\S* /", re.M)  # '25 1 0:30 / /usr ...'
-DOCUMENT = "\\documentclass{spotlight}\n\\endofdump\n\\begin{document}\nStart.\n%s\n\\end{document}\n"
+DOCUMENT = ("\\documentclass{spotlight}\n\\endofdump\n\\begin{document}\nStart.\n%s\n"
+            "\\end{document}\n")
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,8 @@
-"""What prints, measured from word positions (pdftotext -bbox, words grouped into rows by baseline):
-tables line up and stay inside the text block, captions sit over their
-tables, URLs stay whole and inside the margin, one space after a full
-stop, code blocks print; and LaTeX gets every pass it asks for, and no more.
+"""What prints, measured from word positions (pdftotext -bbox; words
+grouped into rows by baseline): tables line up and stay inside the text
+block, captions sit over their tables, URLs stay whole and inside the
+margin, one space after a full stop, code blocks print; and LaTeX gets
+every pass it asks for, and no more.
 
 One pdfLaTeX article of our own (TYPO_MD) is built once for the module;
 the sample issue (XeLaTeX) comes from the session fixture.
