@@ -321,6 +321,10 @@ def test_every_pass_latex_asks_for_and_the_aux_carried_forward(tmp_path):
     cold_page = footer_page(second)
     cold_passes = passes(cold.stderr, "second")
     assert len(cold_passes) == 2 and "Rerun" in cold_passes[0], cold_passes
+    [one] = passes(cold.stderr, "article")                    # nothing there asks for more
+    assert "pass 1 (without .aux): settled" in one
+    targets = internal_link_targets(second)                   # [the section](#second) works
+    assert any(target.startswith("section") for target in targets), targets
     assert starts(line_of(second, "Name", "Place")) == \
         pytest.approx(starts(line_of(second, "A", "much")), abs=0.5)
 
@@ -333,6 +337,18 @@ def test_every_pass_latex_asks_for_and_the_aux_carried_forward(tmp_path):
     assert starts(line_of(second, "Name", "Place")) == \
         pytest.approx(starts(line_of(second, "A", "much")), abs=0.5)
     assert footer_page(second) > cold_page                     # it did move
+
+
+def internal_link_targets(pdf: Path) -> list[str]:
+    """The named destinations the PDF's internal links go to (each one must exist)."""
+    import pikepdf
+
+    with pikepdf.open(pdf) as document:
+        names = set(pikepdf.NameTree(document.Root.Names.Dests).keys())
+        targets = [str(annot.A.D) for page in document.pages for annot in page.get("/Annots", [])
+                   if "/A" in annot and annot.A.get("/S") == "/GoTo"]
+    assert set(targets) <= names, (targets, names)
+    return targets
 
 
 def footer_page(pdf: Path) -> int:
