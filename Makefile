@@ -19,6 +19,7 @@ test: setup
 bench: setup
 	$(PY) benchmarks/bench_article.py
 	$(PY) benchmarks/bench_issue.py
+	$(PY) benchmarks/bench_sandbox.py
 
 setup: system-packages $(STAMP)
 

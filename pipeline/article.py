@@ -25,7 +25,9 @@ from .model import LANGUAGES, Article
 from .paths import STYLES, TEMPLATES, BuildDirs
 from .runner import Budget
 from .sources import MAX_FIGURE_BYTES, check_name, read_input
-from .tools import latexformat, pandoc, pdflatex, xelatex
+from .texlog import LatexError
+from .tools import pandoc
+from .tools import tex as tex_tool
 
 FIGURE_TYPES = {".png", ".jpg", ".jpeg", ".pdf"}
 FIELDS = "fields.json"  # the front matter as rendered, written by filters/rendered.lua
@@ -78,7 +80,7 @@ def build_article(article: Article, first_page: int, output: Path, dirs: BuildDi
         warnings = _latex_source(article, work, budget, dirs.cache / "latex", key, stage)
         engine = engines.engine_for(article)
         stage(engines.NAMES[engine])
-        raw_pdf = _typeset(article, engine, work / "article.tex", budget, dirs)
+        raw_pdf = _typeset(article, engine, work / "article.tex", budget, dirs, first_page, key)
         warnings += _overfull_warnings(article, work / "article.tex")
         stage("checking and stamping")
         rendered = FrontMatter.from_json(json.loads((work / FIELDS).read_text(encoding="utf-8")))
@@ -220,44 +222,29 @@ def _copy_figures(figures: list[Figure], work: Path) -> None:
         target.write_bytes(figure.data)
 
 
-def _typeset(article: Article, engine: str, tex: Path, budget: Budget, dirs: BuildDirs) -> Path:
-    """Typeset with engine; point an error at the manuscript line it came from."""
+def _typeset(article: Article, engine: str, tex: Path, budget: Budget, dirs: BuildDirs,
+             first_page: int, key: str | None) -> Path:
+    """Typeset with engine, starting from the .aux of the same LaTeX built
+    before (on whatever pages); point an error at its manuscript line."""
+    aux = dirs.cache / "latex" / f"{key}.aux"
+    if key:
+        tex_tool.carry_aux(aux, tex.with_suffix(".aux"), first_page - 1)
     try:
-        return typeset(engine, article.issue.style, tex, budget, dirs)
+        pdf = tex_tool.typeset(engine, STYLES / article.issue.style, tex, budget,
+                               dirs.cache / "formats", raw_latex=article.issue.allow_raw_latex)
     except (BuildFailed, LimitReached) as error:
         raise _located(error, article, tex, dirs) from None
-
-
-def typeset(engine: str, style: str, tex: Path, budget: Budget, dirs: BuildDirs) -> Path:
-    """tex -> PDF with the given engine; a glyph no font has is an error too."""
-    if engine == "xelatex":
-        pdf = xelatex.compile(tex, style_dir=STYLES / style, budget=budget)
-    else:
-        pdf = _pdflatex(STYLES / style, tex, budget, dirs.cache / "formats")
-    missing = texlog.missing_glyphs(tex.with_suffix(".log"))
-    if missing:
-        raise missing
+    if key:
+        tex_tool.carry_aux(tex.with_suffix(".aux"), aux, 1 - first_page)
     return pdf
 
 
-def _pdflatex(style_dir: Path, tex: Path, budget: Budget, formats: Path) -> Path:
-    fmt = latexformat.format_for(style_dir, formats, budget)
-    try:
-        return pdflatex.compile(tex, fmt=fmt, budget=budget)
-    except latexformat.FormatStale:
-        fmt = latexformat.format_for(style_dir, formats, budget, rebuild=True)
-        return pdflatex.compile(tex, fmt=fmt, budget=budget)
-
-
-def _located(error: BuildFailed, article: Article, tex: Path, dirs: BuildDirs) -> BuildFailed:
+def _located(error: BuildFailed | LimitReached, article: Article, tex: Path,
+             dirs: BuildDirs) -> BuildFailed | LimitReached:
     """Point a TeX error at the manuscript line it came from; keep the log."""
-    kept = dirs.log(article.issue.slug, article.slug)
-    kept.parent.mkdir(parents=True, exist_ok=True)
-    if error.log and error.log.exists():
-        shutil.copyfile(error.log, kept)
-    error.log = kept
-    line = manuscript_line(article, tex, getattr(error, "tex_line", None), error.message)
-    error.where = Location(article.path, line)
+    tex_tool.keep_log(error, dirs.log(article.issue.slug, article.slug))
+    tex_line = error.tex_line if isinstance(error, LatexError) else None
+    error.where = Location(article.path, manuscript_line(article, tex, tex_line, error.message))
     return error
 
 
@@ -273,11 +260,12 @@ def manuscript_line(article: Article, tex: Path, tex_line: int | None, message: 
     if not tex_line:
         return None
     tex_lines = tex.read_text(encoding="utf-8").split("\n")
-    for nearby in tex_lines[tex_line - 1:tex_line + 5]:  # an environment's words come later
-        words = re.findall(r"[^\W_]{4,}", re.sub(r"\\[a-zA-Z]+", " ", nearby))
-        line = _line_with(article, sorted(words, key=len, reverse=True)[:6])
-        if line:
-            return line
+    for shortest in (4, 2):  # words of 2-3 letters ('c30', 'H1') only where no longer ones match
+        for nearby in tex_lines[tex_line - 1:tex_line + 5]:  # an environment's words come later
+            words = re.findall(rf"[^\W_]{{{shortest},}}", re.sub(r"\\[a-zA-Z]+", " ", nearby))
+            line = _line_with(article, sorted(words, key=len, reverse=True)[:6])
+            if line:
+                return line
     return None
 
 

@@ -10,12 +10,13 @@ from pylatex import Command, Document, NoEscape
 from pylatex.utils import escape_latex
 
 from . import engines, metadata
-from .article import Built, save_pdf, typeset
+from .article import Built, save_pdf
 from .errors import InvalidOutput, Location, PipelineError
 from .model import Issue
-from .paths import TEMPLATES, BuildDirs
+from .paths import STYLES, TEMPLATES, BuildDirs
 from .runner import Budget
 from .tools import pandoc
+from .tools import tex as tex_tool
 
 FRAGMENT = TEMPLATES / "fragment.yaml"  # layered over pandoc.yaml: the body alone
 
@@ -86,13 +87,10 @@ def front_matter_pdf(issue: Issue, built: list[Built], dirs: BuildDirs) -> Path:
     source = front_matter_source(issue, built, editorial_latex(issue, dirs, budget))
     tex.write_text(source, encoding="utf-8")
     try:
-        return typeset(engines.engine_for_text(source), issue.style, tex, budget, dirs)
+        return tex_tool.typeset(engines.engine_for_text(source), STYLES / issue.style, tex, budget,
+                                dirs.cache / "formats")
     except PipelineError as error:
-        kept = dirs.log(issue.slug, "front-matter")
-        kept.parent.mkdir(parents=True, exist_ok=True)
-        if error.log and error.log.exists():
-            shutil.copyfile(error.log, kept)
-            error.log = kept
+        tex_tool.keep_log(error, dirs.log(issue.slug, "front-matter"))
         error.where = Location(issue.folder / "issue.yaml")
         shutil.rmtree(work, ignore_errors=True)
         raise

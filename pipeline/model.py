@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .errors import InputError
 from .paths import STYLES
-from .sources import (YamlData, check_name, decode_text, load_yaml, read_input,
+from .sources import (YamlData, check_name, decode_text, load_yaml, read_input, read_text,
                       split_front_matter)
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July",

@@ -1,4 +1,5 @@
-"""Reading TeX logs: the first error, overfull lines, glyphs a font lacks."""
+"""Reading TeX logs: the first error, overfull lines, glyphs a font lacks,
+and whether LaTeX asks for another pass."""
 from __future__ import annotations
 
 import re
@@ -11,8 +12,22 @@ _FILE_LINE_ERROR = re.compile(r"^(?:\./)?([^\s:]+\.(?:tex|cls|sty)):(\d+): (.+)$
 _OVERFULL = re.compile(r"^Overfull \\hbox \((\d+(?:\.\d+)?)pt too wide\) .*?lines? (\d+)", re.M)
 _BANG = re.compile(r"^!\s*(.+)$", re.M)           # '! LaTeX Error: ...', '!pdfTeX error: ...'
 _CONTEXT_LINE = re.compile(r"^l\.(\d+) ", re.M)
+# A warning, with the lines that continue it ('(longtable)    in table 1').
+_WARNING = re.compile(r"^(?:LaTeX|Package \S+|Class \S+) Warning: .*(?:\n\([\w@-]+\) .*)*",
+                      re.M)
+_UNDEFINED = re.compile(r"undefined references|^LaTeX Warning: (?:Hyper )?Reference `", re.M)
 _MISSING = re.compile(r"^Missing character: There is no (.+?) (?:\(U\+([0-9A-F]+)\) )?in font (.+?)!$",
                       re.M)
+
+
+class LatexError(BuildFailed):
+    """TeX stopped, or printed wrong: the message and the .tex file and line it names."""
+
+    def __init__(self, message: str, *, tex_file: str | None = None, tex_line: int | None = None,
+                 hint: str = "", log: Path | None = None):
+        super().__init__(message, hint=hint, log=log)
+        self.tex_file = tex_file
+        self.tex_line = tex_line
 
 
 @dataclass
@@ -25,16 +40,14 @@ def read(log: Path) -> str:
     return log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
 
 
-def first_error(log: Path, tex_name: str) -> BuildFailed:
+def first_error(log: Path, tex_name: str) -> LatexError | LimitReached:
     """The first real error of a TeX log, with the .tex line it names."""
     text = read(log)
     found = [m for m in _FILE_LINE_ERROR.finditer(text) if not _is_aftermath(m.group(3))]
     found += [m for m in _BANG.finditer(text) if not _is_aftermath(m.group(1))]
     if not found:
-        error = BuildFailed("TeX stopped without an error message",
-                            hint=_advice(""), log=log)
-        error.tex_file, error.tex_line = tex_name, None
-        return error
+        return LatexError("TeX stopped without an error message", tex_file=tex_name,
+                          hint=_advice(""), log=log)
     match = min(found, key=lambda m: m.start())
     if match.re is _FILE_LINE_ERROR:
         name, line, message = match.group(1), int(match.group(2)), match.group(3)
@@ -47,10 +60,10 @@ def first_error(log: Path, tex_name: str) -> BuildFailed:
         if not continued:
             break
         message += " " + continued.group(1)
-    kind = LimitReached if "limits.pages" in message else BuildFailed
-    error = kind(message.strip(), hint=_advice(message), log=log)
-    error.tex_file, error.tex_line = name, line
-    return error
+    if "limits.pages" in message:
+        return LimitReached(message.strip(), hint=_advice(message), log=log)
+    return LatexError(message.strip(), tex_file=name, tex_line=line, hint=_advice(message),
+                      log=log)
 
 
 def _is_aftermath(message: str) -> bool:
@@ -58,19 +71,37 @@ def _is_aftermath(message: str) -> bool:
     return message.startswith(("Emergency stop", " ==> Fatal error", "==> Fatal error"))
 
 
-def missing_glyphs(log: Path) -> BuildFailed | None:
+def missing_glyphs(log: Path) -> LatexError | None:
     """An error for the first character a font had no glyph for, if any."""
     match = _MISSING.search(read(log))
     if not match:
         return None
     char, code, font = match.group(1), match.group(2), match.group(3)
     code = code or f"{ord(char[0]):04X}"
-    error = BuildFailed(f"no font has the character {char} (U+{code}); it would be missing "
-                        f"from the page (font: {font})",
-                        hint="replace the character, or write it in a script the house "
-                             "fonts cover", log=log)
-    error.tex_file, error.tex_line = None, None
-    return error
+    return LatexError(f"no font has the character {char} (U+{code}); it would be missing "
+                      f"from the page (font: {font})",
+                      hint="replace the character, or write it in a script the house "
+                           "fonts cover", log=log)
+
+
+def rerun_reason(log: Path, labels_were_read: bool) -> str | None:
+    """Why LaTeX needs another pass ('Table widths have changed...'), or None.
+
+    LaTeX says "Label(s) may have changed" after any pass that started
+    without an .aux file. Pandoc's LaTeX reads labels only through
+    references, which say so when undefined; so unless labels_were_read
+    (an .aux was read, or raw LaTeX may read labels silently), that
+    warning alone asks for nothing."""
+    text = read(log)
+    for match in _WARNING.finditer(text):
+        warning = match.group(0)
+        if "rerun" not in warning.lower():
+            continue
+        if "Label(s) may have changed" in warning and not labels_were_read \
+                and not _UNDEFINED.search(text):
+            continue
+        return re.sub(r"\s*\n\([\w@-]+\)\s+", " ", warning).strip()
+    return None
 
 
 def overfull_lines(log: Path, more_than: float = 1.0) -> list[Overfull]:

@@ -1,11 +1,10 @@
-"""The precompiled preamble (mylatexformat) and the environment of every TeX run.
+"""The precompiled preamble (mylatexformat).
 
 The house class and its packages are dumped once into a pdfTeX format kept
 in the build cache, keyed by the content of the style folder; every
 pdfLaTeX run then starts from it (0.35 -> 0.2 s). XeTeX cannot dump the
 OpenType fonts its preamble loads, so XeLaTeX reads the class each time.
-TeX may open files only in its working folder and its own installation
-(openin_any/openout_any = p) and may not run programs.
+The dump runs confined like every TeX run (texrun.py).
 """
 from __future__ import annotations
 
@@ -16,7 +15,8 @@ import tempfile
 from pathlib import Path
 
 from .. import texlog
-from ..runner import Budget, run
+from ..runner import Budget
+from . import texrun
 
 _STALE = ("Fatal format file error", "---! ", "I can't find the format file",
           "made by different executable")
@@ -24,16 +24,6 @@ _STALE = ("Fatal format file error", "---! ", "I can't find the format file",
 
 class FormatStale(Exception):
     """The cached format was made by another TeX (an upgrade): make it again."""
-
-
-def confined_env(workdir: Path) -> dict:
-    """Environment for every TeX run: paranoid file access, no shell escape."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith("TEX")}
-    env.update(openin_any="p", openout_any="p", shell_escape="f",
-               TEXINPUTS=".:", TEXMFOUTPUT=str(workdir), max_print_line="10000",
-               error_line="254", half_error_line="238", SOURCE_DATE_EPOCH="0",
-               FORCE_SOURCE_DATE="1")
-    return env
 
 
 def format_for(style_dir: Path, cache_dir: Path, budget: Budget, rebuild: bool = False) -> Path:
@@ -52,9 +42,9 @@ def format_for(style_dir: Path, cache_dir: Path, budget: Budget, rebuild: bool =
         copy_style(style_dir, work)
         (work / "preamble.tex").write_text(
             f"\\documentclass{{{class_name}}}\n\\endofdump\n\\begin{{document}}\n\\end{{document}}\n")
-        result = run(["pdftex", "-ini", "-interaction=nonstopmode", "-halt-on-error",
-                      f"-jobname={fmt.stem}", "&pdflatex", "mylatexformat.ltx", "preamble.tex"],
-                     cwd=work, env=confined_env(work), budget=budget, what="pdfTeX (format)")
+        result = texrun.run(["pdftex", "-ini", "-interaction=nonstopmode", "-halt-on-error",
+                             f"-jobname={fmt.stem}", "&pdflatex", "mylatexformat.ltx",
+                             "preamble.tex"], work, budget=budget, what="pdfTeX (format)")
         made = work / fmt.name
         if result.returncode != 0 or not made.exists():
             shutil.copyfile(work / f"{fmt.stem}.log", fmt.with_suffix(".log"))

@@ -1,27 +1,27 @@
 """XeLaTeX, for articles pdfLaTeX cannot print exactly; always sandboxed.
 
-XeLaTeX embeds images from anywhere despite openin_any=p, so it runs under
-bubblewrap: the TeX installation and fonts read-only, the work folder (with
-a copy of the class) writable, nothing else visible, no network."""
+XeLaTeX embeds images from anywhere despite openin_any=p, so it runs only
+under bubblewrap (texrun.py), with a copy of the class in its folder."""
 from __future__ import annotations
 
 from pathlib import Path
 
 from .. import texlog
-from ..runner import Budget, run
-from . import bwrap
-from .latexformat import confined_env, copy_style
+from ..errors import ToolMissing
+from ..runner import Budget
+from . import bwrap, texrun
+from .latexformat import copy_style
 
 
 def compile(tex: Path, *, style_dir: Path, budget: Budget) -> Path:
     """One XeLaTeX pass over tex in its own folder; return the PDF."""
-    work = tex.parent
-    copy_style(style_dir, work)
-    argv = bwrap.sandboxed(["xelatex", "-interaction=nonstopmode", "-halt-on-error",
-                            "-file-line-error", "-no-shell-escape", tex.name], work)
-    env = confined_env(Path(bwrap.INSIDE))
-    env["PATH"] = "/usr/bin:/bin"
-    result = run(argv, cwd=work, env=env, budget=budget, what="XeLaTeX")
+    if not bwrap.available():
+        raise ToolMissing("XeLaTeX runs only inside bubblewrap, which is not installed",
+                          hint="install the Debian package bubblewrap ('make setup')")
+    copy_style(style_dir, tex.parent)
+    result = texrun.run(["xelatex", "-interaction=nonstopmode", "-halt-on-error",
+                         "-file-line-error", "-no-shell-escape", tex.name],
+                        tex.parent, budget=budget, what="XeLaTeX", sandbox=True)
     pdf = tex.with_suffix(".pdf")
     if result.returncode != 0 or not pdf.exists():
         raise texlog.first_error(tex.with_suffix(".log"), tex.name)

@@ -1,0 +1,114 @@
+"""The TeX step: a .tex file to a PDF, with every pass LaTeX asks for.
+
+The engine is chosen by the caller (engines.py); pdfLaTeX starts from the
+precompiled house preamble, made again when TeX was upgraded. After each
+pass the log says whether LaTeX needs another (longtable widths, labels,
+"Rerun to get..."); a glyph no font has stops the build. An .aux file left
+in the folder by the caller (carry_aux) lets an unchanged document settle
+in one pass.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+from .. import texlog
+from ..errors import PipelineError
+from ..runner import Budget
+from . import latexformat, pdflatex, xelatex
+
+log = logging.getLogger(__name__)
+
+PASSES = 4  # the most LaTeX needs in practice (tables, then labels, then pages)
+
+# \newlabel{name}{{number}{page}...: the page field, shifted when an .aux is reused.
+_LABEL_PAGE = re.compile(r"^(\\newlabel\{[^{}]*\}\{\{(?:[^{}]|\{[^{}]*\})*\}\{)(\d+)\}", re.M)
+
+
+def typeset(engine: str, style_dir: Path, tex: Path, budget: Budget, formats: Path,
+            raw_latex: bool = False) -> Path:
+    """tex -> PDF with engine ('pdflatex' or 'xelatex'), as many passes as needed.
+    raw_latex: the document may hold an author's own LaTeX (trust LaTeX's
+    every request for a pass, see texlog.rerun_reason)."""
+    one_pass = _pdflatex_pass(style_dir, budget, formats) if engine == "pdflatex" else \
+        (lambda tex: xelatex.compile(tex, style_dir=style_dir, budget=budget))
+    tex_log = tex.with_suffix(".log")
+    aux_was_read = tex.with_suffix(".aux").exists()
+    for number in range(1, PASSES + 1):
+        pdf = one_pass(tex)
+        missing = texlog.missing_glyphs(tex_log)
+        if missing:
+            raise missing
+        reason = texlog.rerun_reason(tex_log, aux_was_read or raw_latex)
+        log.debug("%s: pass %d (%s .aux): %s", tex.parent.name, number,
+                  "with" if aux_was_read else "without", reason or "settled")
+        if reason is None:
+            _refuse_wide_tables(tex, tex_log)
+            return pdf
+        aux_was_read = True
+    raise texlog.LatexError(f"LaTeX still asks for another pass after {PASSES} passes: {reason}",
+                            hint="something in the document changes at every pass (a table or "
+                                 "a reference near a page break); change the text there",
+                            log=tex_log)
+
+
+def _refuse_wide_tables(tex: Path, tex_log: Path) -> None:
+    """A table wider than the text block, or a cell wider than its column, is an error."""
+    lines = tex.read_text(encoding="utf-8", errors="replace").split("\n")
+    tables, start = [], None
+    for number, line in enumerate(lines, start=1):
+        if line.startswith("\\begin{longtable}"):
+            start = number
+        elif line.startswith("\\end{longtable}") and start:
+            tables.append(range(start, number + 1))
+    for overfull in texlog.overfull_lines(tex_log):
+        if any(overfull.tex_line in table for table in tables):
+            raise texlog.LatexError(
+                f"a table runs {overfull.points:.1f} pt wider than the text block or one of "
+                f"its columns", tex_line=overfull.tex_line, log=tex_log,
+                hint="shorten the widest cells, or give their column a larger share of the "
+                     "width: in a pipe table each column's share is its number of dashes in "
+                     "the |---| line (Pandoc wraps the cells once a line of the table is longer "
+                     "than 72 characters)")
+
+
+def _pdflatex_pass(style_dir: Path, budget: Budget, formats: Path):
+    """One pdfLaTeX pass, making the format (again) when it is missing or stale."""
+    fmt = latexformat.format_for(style_dir, formats, budget)
+
+    def one_pass(tex: Path) -> Path:
+        nonlocal fmt
+        try:
+            return pdflatex.compile(tex, fmt=fmt, budget=budget)
+        except latexformat.FormatStale:
+            fmt = latexformat.format_for(style_dir, formats, budget, rebuild=True)
+            return pdflatex.compile(tex, fmt=fmt, budget=budget)
+    return one_pass
+
+
+def keep_log(error: PipelineError, dest: Path) -> None:
+    """Keep the TeX log an error names at dest (its scratch folder is removed)."""
+    if error.log and error.log.exists():
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(error.log, dest)
+        error.log = dest
+
+
+def carry_aux(source: Path, target: Path, shift: int) -> None:
+    """Copy an .aux file, its labels' page numbers moved by shift, if source exists.
+
+    The cache keeps an article's .aux with page numbers as if it began on
+    page 1, so that the same article on other pages still settles in one pass."""
+    if not source.exists():
+        return
+    text = source.read_text(encoding="utf-8", errors="surrogateescape")
+    text = _LABEL_PAGE.sub(lambda m: f"{m.group(1)}{int(m.group(2)) + shift}}}", text)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", errors="surrogateescape",
+                                     dir=target.parent, delete=False) as temporary:
+        temporary.write(text)
+    os.replace(temporary.name, target)
