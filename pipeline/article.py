@@ -17,7 +17,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import engines, metadata, texlog
+from . import engines, metadata, pdfa, texlog
 from .errors import BuildFailed, InvalidOutput, LimitReached, Location
 from .model import LANGUAGES, Article
 from .paths import STYLES, TEMPLATES, BuildDirs
@@ -240,5 +240,5 @@ def _finish(article: Article, raw_pdf: Path, first_page: int, output: Path) -> i
         # A viewer's page number is the printed one, whatever the engine did.
         pdf.Root.PageLabels = pikepdf.Dictionary(
             Nums=[0, pikepdf.Dictionary(S=pikepdf.Name.D, St=first_page)])
-        pdf.save(output, deterministic_id=True)
+        pdfa.save(pdf, output, where=article.path)
     return pages
