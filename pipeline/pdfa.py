@@ -93,6 +93,7 @@ def make(pdf) -> None:
     packet = pdf.Root.Metadata.read_bytes() if "/Metadata" in pdf.Root else b""
     pikepdf.pdfa.prepare(pdf, FLAVOUR, output_intent="sRGB")
     _drop_cidsets(pdf)
+    _direct_outline_titles(pdf)
     prism = _prism_values(packet)
     tree = etree.fromstring(pdf.Root.Metadata.read_bytes())
     description = tree.find(f"{{{RDF}}}RDF/{{{RDF}}}Description")
@@ -119,6 +120,17 @@ def _drop_cidsets(pdf) -> None:
         if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/FontDescriptor" \
                 and "/CIDSet" in obj:
             del obj["/CIDSet"]
+
+
+def _direct_outline_titles(pdf) -> None:
+    """pdfTeX may write a bookmark's /Title as a reference to a string, which
+    pikepdf.pdfa does not accept: give each item its string directly."""
+    import pikepdf
+
+    for obj in pdf.objects:
+        if isinstance(obj, pikepdf.Dictionary) and "/Title" in obj and "/Parent" in obj \
+                and obj["/Title"].is_indirect:
+            obj["/Title"] = pikepdf.String(bytes(obj["/Title"]))
 
 
 def _prism_values(packet: bytes) -> dict[str, str]:

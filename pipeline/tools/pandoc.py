@@ -74,3 +74,9 @@ def _line_of_quote(message: str, source: Path) -> int | None:
         if needle in text:
             return number
     return None
+
+
+def to_jats(source: Path, output: Path, **options) -> list[str]:
+    """Convert source to JATS: as to_latex, with a defaults file that asks
+    for the jats_publishing writer (templates/jats.yaml)."""
+    return to_latex(source, output, **options)
