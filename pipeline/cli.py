@@ -1,4 +1,4 @@
-"""Command line: `python build.py {all,issue,article,check} ...`.
+"""Command line: `python build.py {all,issue,article,check,archive,verify} ...`.
 
 Errors become one readable message and a stable exit code here, and only
 here; -v shows the program runs and, on a bug, the traceback.
@@ -18,10 +18,12 @@ from .paths import MANUSCRIPT, ROOT, BuildDirs
 EXIT_CODES = """exit codes:
   0  success
   2  usage: unknown command or option (see --help)
-  3  input error: manuscript, front matter or issue.yaml (file:line says where)
+  3  input error: manuscript, front matter or issue.yaml (file:line says where);
+     archiving changed sources over a deposited package (use --supersede)
   4  missing tool: Pandoc, pdfLaTeX or poppler not installed (run 'make setup')
   5  build failed: Pandoc or LaTeX stopped (the message and log path say why)
-  6  invalid output: a PDF made does not agree with the issue's data
+  6  invalid output: a PDF made does not agree with the issue's data, is not
+     PDF/A-2b, or `verify` found a problem (a bad checksum, a failed rule)
   7  limit reached: a program ran past its time, memory, size or page limit
 """
 
@@ -46,6 +48,15 @@ def parser() -> argparse.ArgumentParser:
     article.add_argument("manuscript", type=Path, help="a .md file listed in its issue.yaml")
     check = commands.add_parser("check", help="validate issue.yaml and front matter; build nothing")
     check.add_argument("folder", type=Path)
+    deposit = commands.add_parser("archive", help="build final issues and package them for "
+                                  "deposit: build/archive/<series>-v<vol>-n<no>/ (a bag) and .zip")
+    deposit.add_argument("folders", nargs="*", type=Path,
+                         help="issue folders (default: every issue under manuscript/)")
+    deposit.add_argument("--supersede", action="store_true",
+                         help="the sources changed since deposit: write a new version (-v2...)")
+    verify = commands.add_parser("verify", help="check a PDF (PDF/A-2b, metadata against the "
+                                 "page, fonts) or a bag (checksums, then every PDF)")
+    verify.add_argument("path", type=Path, help="a PDF, a bag folder or a bag's .zip")
     return main
 
 
@@ -77,6 +88,10 @@ def _dispatch(args, dirs: BuildDirs) -> int:
         issue, articles = issues.load(args.folder)
         print(f"{issue.folder}: {len(articles)} articles, all valid")
         return 0
+    if args.command == "archive":
+        return _archive(args, dirs)
+    if args.command == "verify":
+        return _verify(args.path)
     if args.command == "article":
         path = args.manuscript
         return _report(issues.build_issue(path.parent, dirs, jobs=args.jobs, only={path.stem}))
@@ -85,6 +100,35 @@ def _dispatch(args, dirs: BuildDirs) -> int:
     for folder in folders:
         worst = max(worst, _report(issues.build_issue(folder, dirs, jobs=args.jobs)))
     return worst
+
+
+def _archive(args, dirs: BuildDirs) -> int:
+    from . import issue as issues, package
+
+    worst = 0
+    for folder in args.folders or _issue_folders(MANUSCRIPT):
+        result = issues.build_issue(folder, dirs, jobs=args.jobs)
+        code = _report(result)
+        if code:
+            worst = max(worst, code)
+            continue
+        archived = package.archive(result, dirs, supersede=args.supersede)
+        state = "written" if archived.written else "unchanged (already deposited)"
+        print(f"{folder}: archive {state}\n  {archived.bag}\n  {archived.zip}")
+        if archived.superseded:
+            print(f"  supersedes {archived.superseded.name}, which is kept")
+        for slug in archived.not_registrable:
+            print(f"  not registrable with Crossref: {slug} has no doi:", file=sys.stderr)
+    return worst
+
+
+def _verify(path: Path) -> int:
+    from .verify import verify
+
+    results = verify(path)
+    for findings in results:
+        print("\n".join(findings.lines()))
+    return 6 if any(f.problems for f in results) else 0
 
 
 def _issue_folders(root: Path) -> list[Path]:
