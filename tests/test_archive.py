@@ -198,3 +198,33 @@ def test_rearchive_is_a_no_op_then_a_change_is_refused_then_superseded(projects)
     assert (folder / f"{NAME}-v2").is_dir() and (folder / f"{NAME}-v2.zip").is_file()
     assert {k: v for k, v in files(folder).items() if not k.startswith(f"{NAME}-v2")} == before
     bagit.Bag(str(folder / f"{NAME}-v2")).validate()
+
+
+def test_articles_without_doi_are_not_registrable(tmp_path):
+    """No build needed: the records come from the model and the pages."""
+    from pipeline import registry
+    from pipeline.article import Built
+    from pipeline.errors import InputError
+    from pipeline.model import load_article, load_issue
+
+    folder = tmp_path / "2022-06"
+    shutil.copytree(ROOT / "manuscript" / "2022-06", folder)
+    article = folder / "sco-summit.md"
+    article.write_text("\n".join(line for line in article.read_text().split("\n")
+                                 if not line.startswith("doi:")))
+    issue = load_issue(folder)
+    built = [Built(load_article(path, issue), tmp_path / "x.pdf", 1 + 4 * n, 4)
+             for n, path in enumerate(issue.articles)]
+    assert registry.not_registrable(built) == ["sco-summit"]
+    deposit = schemas.parse(registry.crossref(issue, built, "20220601000001"))
+    dois = [e.text for e in deposit.iter(f"{CROSSREF}doi")]
+    assert dois == ["10.5555/spotlight.2022.06.1", "10.5555/spotlight.2022.06.2"]
+    assert schemas.errors(schemas.load(schemas.CROSSREF, schemas.shared_folder()), deposit) == []
+    doaj = schemas.parse(registry.doaj(issue, built))
+    assert len(doaj.findall("record")) == 3        # DOAJ lists every article
+    (folder / "issue.yaml").write_text("\n".join(
+        line for line in (folder / "issue.yaml").read_text().split("\n")
+        if not line.startswith(("deposit:", "  contact:", "  email:", "  url:"))))
+    with pytest.raises(InputError) as caught:
+        registry.crossref(load_issue(folder), built, "20220601000001")
+    assert caught.value.exit_code == 3 and "deposit: contact, email, url" in str(caught.value)
