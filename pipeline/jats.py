@@ -43,7 +43,8 @@ def write(item: Built, output: Path, dirs: BuildDirs) -> None:
     root.set("dtd-version", "1.3")
     root.set("article-type", "research-article")
     root.set("{http://www.w3.org/XML/1998/namespace}lang", article.language)
-    root.replace(root.find("front"), front(item))
+    titles = root.find("front/article-meta/title-group")  # Pandoc's: keeps *italics*
+    root.replace(root.find("front"), front(item, titles))
     schemas.require_valid(schemas.load(schemas.JATS), root, "the JATS XML", article.path)
     output.write_bytes(etree.tostring(root.getroottree(), xml_declaration=True, encoding="UTF-8",
                                      doctype=DOCTYPE) + b"\n")
@@ -56,8 +57,9 @@ def _pandoc_jats(item: Built, dirs: BuildDirs) -> bytes:
     try:
         source = work / "article.md"  # padded so Pandoc's line numbers are the manuscript's
         source.write_text("\n" * (article.body_line - 1) + article.body, encoding="utf-8")
-        (work / "meta.json").write_text(json.dumps({"title": article.title}, ensure_ascii=False),
-                                        encoding="utf-8")
+        titles = {"title": article.title, "subtitle": article.subtitle}
+        (work / "meta.json").write_text(json.dumps({k: v for k, v in titles.items() if v},
+                                                   ensure_ascii=False), encoding="utf-8")
         pandoc.to_jats(source, work / "article.xml", defaults=[TEMPLATES / "jats.yaml"],
                        metadata=work / "meta.json", cwd=work,
                        budget=Budget.of(article.issue.limits), manuscript=article.path)
@@ -73,7 +75,8 @@ def _add(parent, tag: str, text: str | None = None, **attributes):
     return element
 
 
-def front(item: Built):
+def front(item: Built, titles):
+    """journal-meta and article-meta from the model; titles is Pandoc's title-group."""
     article, issue = item.article, item.article.issue
     front = etree.Element("front")
     journal = _add(front, "journal-meta")
@@ -85,10 +88,7 @@ def front(item: Built):
     meta = _add(front, "article-meta")
     if article.doi:
         _add(meta, "article-id", article.doi, pub_id_type="doi")
-    titles = _add(meta, "title-group")
-    _add(titles, "article-title", metadata.plain(article.title))
-    if article.subtitle:
-        _add(titles, "subtitle", metadata.plain(article.subtitle))
+    placeholder = _add(meta, "title-group")  # Pandoc's takes its place once indented
     contributors = _add(meta, "contrib-group")
     for author in article.authors:
         _contributor(contributors, author)
@@ -107,6 +107,10 @@ def front(item: Built):
         keywords = _add(meta, "kwd-group", kwd_group_type="author")
         for keyword in article.keywords:
             _add(keywords, "kwd", keyword)
+    etree.indent(front)
+    front.tail = "\n"
+    titles.tail = placeholder.tail
+    meta.replace(placeholder, titles)
     return front
 
 

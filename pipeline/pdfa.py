@@ -54,7 +54,7 @@ class Verdict:
 
     findings: tuple        # pikepdf.pdfa.Finding, not covered: each one fails
     declared: tuple        # findings about properties the file declares itself
-    problems: tuple        # what is wrong with the extension schema itself
+    problems: tuple        # (rule, message) of the checks made here: extension schema, ToUnicode
 
     @property
     def passed(self) -> bool:
@@ -62,10 +62,10 @@ class Verdict:
 
     @property
     def rule_ids(self) -> list[str]:
-        return sorted({f.rule for f in self.findings} | ({"extension-schema"} if self.problems else set()))
+        return sorted({f.rule for f in self.findings} | {rule for rule, _ in self.problems})
 
     def lines(self) -> list[str]:
-        return [str(f) for f in self.findings] + [f"extension schema: {p}" for p in self.problems]
+        return [str(f) for f in self.findings] + [f"[{rule}] {text}" for rule, text in self.problems]
 
 
 def save(pdf, output: Path, *, where: Path) -> None:
@@ -189,15 +189,45 @@ def validate(path: Path) -> Verdict:
     import pikepdf.pdfa
 
     report = pikepdf.pdfa.validate_written(path, FLAVOUR)
+    packet, unmapped = b"", []
     try:
         with pikepdf.open(path) as pdf:
             packet = pdf.Root.Metadata.read_bytes() if "/Metadata" in pdf.Root else b""
+            unmapped = fonts_without_unicode(pdf)
     except pikepdf.PdfError:
-        packet = b""
-    declared, problems = declared_properties(packet)
+        pass  # validate_written has reported it
+    declared, schema_problems = declared_properties(packet)
     covered = [f for f in report.findings if _covered(f, declared)]
+    problems = [("extension-schema", p) for p in schema_problems if covered] + \
+               [("ToUnicode", f"font {name} has no /ToUnicode map") for name in unmapped]
     return Verdict(tuple(f for f in report.findings if f not in covered), tuple(covered),
-                   tuple(problems) if covered else ())
+                   tuple(problems))
+
+
+def fonts_without_unicode(pdf) -> list[str]:
+    """Names of the fonts the pages use (also inside forms) that have no
+    /ToUnicode: their text cannot be searched or copied reliably."""
+    import pikepdf
+
+    missing, seen = set(), set()
+
+    def visit(resources, depth=0):
+        if not isinstance(resources, pikepdf.Dictionary) or depth > 8:
+            return
+        for font in resources.get("/Font", pikepdf.Dictionary()).values():
+            key = font.objgen if font.is_indirect else id(font)
+            if key in seen:
+                continue
+            seen.add(key)
+            if "/ToUnicode" not in font and font.get("/Subtype") != "/Type3":
+                missing.add(str(font.get("/BaseFont", "(unnamed)")).lstrip("/"))
+        for xobject in resources.get("/XObject", pikepdf.Dictionary()).values():
+            if xobject.get("/Subtype") == "/Form":
+                visit(xobject.get("/Resources"), depth + 1)
+
+    for page in pdf.pages:
+        visit(page.obj.get("/Resources"))
+    return sorted(missing)
 
 
 def declared_properties(packet: bytes) -> tuple[dict[str, tuple[str, set[str]]], list[str]]:

@@ -134,6 +134,9 @@ def test_jats_validates_and_matches_the_pdfs(bag):
         assert document.find("back/fn-group/fn") is not None      # the endnotes
         assert document.find("body/sec/title").text == "Introduction"
         assert meta.find("contrib-group/contrib/bio/p") is not None
+        title = " ".join("".join(meta.find("title-group/article-title").itertext()).split())
+        with pikepdf.open(bag / "data" / "pdf" / f"{xml.stem}.pdf") as pdf:
+            assert str(pdf.open_metadata()["dc:title"]).startswith(title)
     cpec = schemas.parse((bag / "data" / "jats" / "cpec-energy.xml").read_bytes())
     assert cpec.findtext(".//contrib-id[@contrib-id-type='orcid']") == \
         "https://orcid.org/0000-0002-1825-0097"

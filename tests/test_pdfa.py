@@ -74,4 +74,5 @@ def test_a_pdf_that_cannot_be_pdfa_stops_with_exit_6(tmp_path):
         pdfa.save(pdf, output, where=tmp_path / "issue.yaml")
     assert caught.value.exit_code == 6
     assert "ISO_19005_2:6.2.11.4.1-1" in str(caught.value)   # font programs embedded
+    assert "[ToUnicode] font Helvetica has no /ToUnicode map" in str(caught.value)
     assert not output.exists()
