@@ -103,8 +103,9 @@ def _dispatch(args, dirs: BuildDirs) -> int:
 
 
 def _archive(args, dirs: BuildDirs) -> int:
-    from . import issue as issues, package
+    from . import issue as issues, package, schemas
 
+    schemas.preload(schemas.JATS)  # while the final build runs
     worst = 0
     for folder in args.folders or _issue_folders(MANUSCRIPT):
         result = issues.build_issue(folder, dirs, jobs=args.jobs)

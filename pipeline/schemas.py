@@ -5,7 +5,8 @@ schema states no licence and is read from ../shared/schemas by the tests.
 """
 from __future__ import annotations
 
-from functools import cache
+import threading
+from concurrent.futures import Future
 from pathlib import Path
 
 from lxml import etree
@@ -37,8 +38,30 @@ class OfflineResolver(etree.Resolver):
         return None
 
 
-@cache
+_loaded: dict[tuple[str, Path], Future] = {}
+_lock = threading.Lock()
+
+
 def load(relpath: str, folder: Path = SCHEMAS) -> etree.XMLSchema:
+    """The schema folder/relpath, compiled once per run (also across threads)."""
+    with _lock:
+        future, first = _loaded.get((relpath, folder)), False
+        if future is None:
+            future, first = _loaded.setdefault((relpath, folder), Future()), True
+    if first:
+        try:
+            future.set_result(_compile(relpath, folder))
+        except BaseException as error:
+            future.set_exception(error)
+    return future.result()
+
+
+def preload(relpath: str) -> None:
+    """Compile a schema in the background (JATS takes ~2 s) while a build runs."""
+    threading.Thread(target=load, args=(relpath,), daemon=True).start()
+
+
+def _compile(relpath: str, folder: Path) -> etree.XMLSchema:
     """The schema folder/relpath, its URL imports served by folder/catalog.xml."""
     parser = etree.XMLParser(no_network=True)
     parser.resolvers.add(OfflineResolver(folder / "catalog.xml"))

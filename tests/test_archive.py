@@ -231,3 +231,14 @@ def test_articles_without_doi_are_not_registrable(tmp_path):
     with pytest.raises(InputError) as caught:
         registry.crossref(load_issue(folder), built, "20220601000001")
     assert caught.value.exit_code == 3 and "deposit: contact, email, url" in str(caught.value)
+
+
+def test_jats_that_breaks_the_schema_stops_the_archive():
+    from pipeline.errors import InvalidOutput
+
+    wrong = schemas.parse(b"<article><front><article-meta/></front></article>")
+    with pytest.raises(InvalidOutput) as caught:
+        schemas.require_valid(schemas.load(schemas.JATS), wrong, "the JATS XML", Path("a.md"))
+    assert caught.value.exit_code == 6
+    assert "the JATS XML does not validate against its schema" in str(caught.value)
+    assert "line 1:" in str(caught.value)
