@@ -97,8 +97,11 @@ def make(pdf) -> None:
     prism = _prism_values(packet)
     tree = etree.fromstring(pdf.Root.Metadata.read_bytes())
     description = tree.find(f"{{{RDF}}}RDF/{{{RDF}}}Description")
-    created = description.findtext(f"{{{XMP}}}CreateDate")
-    description.find(f"{{{XMP}}}MetadataDate").text = created  # the date, not the clock
+    stamped = description.find(f"{{{XMP}}}MetadataDate")  # prepare's clock: use the date
+    if description.findtext(f"{{{XMP}}}CreateDate"):
+        stamped.text = description.findtext(f"{{{XMP}}}CreateDate")
+    else:
+        description.remove(stamped)
     description.find(f"{{{PDF}}}Producer").text = metadata.PRODUCER
     if prism:
         rdf = tree.find(f"{{{RDF}}}RDF")
