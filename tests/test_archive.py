@@ -168,6 +168,16 @@ def test_crossref_and_doaj_validate_with_the_right_pages(bag):
         assert article.findtext(f"{CROSSREF}doi_data/{CROSSREF}doi") == record.findtext("doi")
 
 
+def test_verify_passes_the_zip_and_every_pdf_in_it(bag):
+    done = subprocess.run([sys.executable, str(ROOT / "build.py"), "verify",
+                           str(bag.with_name(f"{NAME}.zip"))],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "ok: BagIt 1.0: every file's sha256 and sha512 checksum matches" in done.stdout
+    assert done.stdout.count("ok: PDF/A-2b") == 4
+    assert done.stdout.count("as the XMP says") == 4 and "FAIL" not in done.stdout
+
+
 def test_tampered_payload_fails_verify(bag, tmp_path):
     copy = tmp_path / NAME
     shutil.copytree(bag, copy)
