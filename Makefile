@@ -1,5 +1,6 @@
 # make pdf   build every issue under manuscript/ (installs what is missing)
 # make test  run the test suite (installs TeX and the Python packages first)
+# make archive  build every final issue and package it for deposit (build/archive/)
 # make setup install only; make bench run the benchmarks; make clean
 
 PYTHON ?= python3
@@ -8,10 +9,13 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 JOBS   ?=
 
-.PHONY: pdf test setup system-packages bench clean
+.PHONY: pdf test setup system-packages bench archive clean
 
 pdf: setup
 	$(PY) build.py $(if $(JOBS),-j $(JOBS)) all
+
+archive: setup
+	$(PY) build.py $(if $(JOBS),-j $(JOBS)) archive
 
 test: setup
 	$(PY) -m pytest
@@ -20,6 +24,7 @@ bench: setup
 	$(PY) benchmarks/bench_article.py
 	$(PY) benchmarks/bench_issue.py
 	$(PY) benchmarks/bench_sandbox.py
+	$(PY) benchmarks/bench_archive.py
 
 setup: system-packages $(STAMP)
 

@@ -7,7 +7,6 @@ a partial file nor replaces the last good one.
 from __future__ import annotations
 
 import importlib
-import io
 import json
 import os
 import re
@@ -18,7 +17,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import check, citations, engines, metadata, texlog
+from . import check, citations, engines, metadata, pdfa, texlog
 from .errors import BuildFailed, InputError, InvalidOutput, LimitReached, Location
 from .fields import FrontMatter
 from .model import LANGUAGES, Article
@@ -311,19 +310,8 @@ def _finish(article: Article, rendered: FrontMatter, raw_pdf: Path, first_page: 
         # A viewer's page number is the printed one, whatever the engine did.
         pdf.Root.PageLabels = pikepdf.Dictionary(
             Nums=[0, pikepdf.Dictionary(S=pikepdf.Name.D, St=first_page)])
-        save_pdf(pdf, output)
+        pdfa.save(pdf, output, where=article.path)
     return pages
-
-
-def save_pdf(pdf, path: Path) -> None:
-    """Save an open pikepdf.Pdf to path with a deterministic /ID.
-
-    QPDF aborts the whole process (exit 134) when a write fails during a
-    deterministic save, so the PDF is made in memory and Python writes the
-    file: a full disk or a file-size limit is then an OSError (exit 8)."""
-    buffer = io.BytesIO()
-    pdf.save(buffer, deterministic_id=True)
-    path.write_bytes(buffer.getbuffer())
 
 
 def _check_fonts(article: Article, pdf) -> None:

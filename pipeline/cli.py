@@ -1,4 +1,4 @@
-"""Command line: `python build.py {all,issue,article,check,import} ...`.
+"""Command line: `python build.py {all,issue,article,check,import,archive,verify} ...`.
 
 Errors become one readable message and a stable exit code here, and only
 here; -v shows the program runs and, on a bug, the traceback.
@@ -52,6 +52,15 @@ def parser() -> argparse.ArgumentParser:
                          const="accept", help="accept the file's tracked changes")
     changes.add_argument("--reject-changes", dest="changes", action="store_const",
                          const="reject", help="reject the file's tracked changes")
+    deposit = commands.add_parser("archive", help="build final issues and package them for "
+                                  "deposit: build/archive/<series>-v<vol>-n<no>/ (a bag) and .zip")
+    deposit.add_argument("folders", nargs="*", type=Path,
+                         help="issue folders (default: every issue under manuscript/)")
+    deposit.add_argument("--supersede", action="store_true",
+                         help="the sources changed since deposit: write a new version (-v2...)")
+    verify = commands.add_parser("verify", help="check a PDF (PDF/A-2b, metadata against the "
+                                 "page, fonts) or a bag (checksums, then every PDF)")
+    verify.add_argument("path", type=Path, help="a PDF, a bag folder or a bag's .zip")
     return main
 
 
@@ -142,6 +151,10 @@ def _dispatch(args, dirs: BuildDirs) -> int:
             print(printable(note))
         print(printable(f"{issue.folder}: {len(articles)} articles, all valid"))
         return ExitCode.SUCCESS
+    if args.command == "archive":
+        return _archive(args, dirs)
+    if args.command == "verify":
+        return _verify(args.path)
     if args.command == "article":
         path = args.manuscript
         return _report(issues.build_issue(path.parent, dirs, jobs=args.jobs, only={path.stem}))
@@ -150,6 +163,36 @@ def _dispatch(args, dirs: BuildDirs) -> int:
     for folder in folders:
         worst = max(worst, _report(issues.build_issue(folder, dirs, jobs=args.jobs)))
     return worst
+
+
+def _archive(args, dirs: BuildDirs) -> int:
+    from . import issue as issues, package, schemas
+
+    schemas.preload(schemas.JATS)  # while the final build runs
+    worst = 0
+    for folder in args.folders or _issue_folders(MANUSCRIPT):
+        result = issues.build_issue(folder, dirs, jobs=args.jobs)
+        code = _report(result)
+        if code:
+            worst = max(worst, code)
+            continue
+        archived = package.archive(result, dirs, supersede=args.supersede)
+        state = "written" if archived.written else "unchanged (already deposited)"
+        print(f"{folder}: archive {state}\n  {archived.bag}\n  {archived.zip}")
+        if archived.superseded:
+            print(f"  supersedes {archived.superseded.name}, which is kept")
+        for slug in archived.not_registrable:
+            print(f"  not registrable with Crossref: {slug} has no doi:", file=sys.stderr)
+    return worst
+
+
+def _verify(path: Path) -> int:
+    from .verify import verify
+
+    results = verify(path)
+    for findings in results:
+        print("\n".join(findings.lines()))
+    return ExitCode.OUTPUT if any(f.problems for f in results) else ExitCode.SUCCESS
 
 
 def _issue_folders(root: Path) -> list[Path]:

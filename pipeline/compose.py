@@ -9,8 +9,8 @@ from pathlib import Path
 from pylatex import Command, Document, NoEscape
 from pylatex.utils import escape_latex
 
-from . import engines, metadata
-from .article import Built, save_pdf
+from . import engines, metadata, pdfa
+from .article import Built
 from .errors import InvalidOutput, Location, PipelineError
 from .model import Issue
 from .paths import STYLES, TEMPLATES, BuildDirs
@@ -117,7 +117,7 @@ def assemble(issue: Issue, built: list[Built], dirs: BuildDirs, output: Path) ->
                 front_pages, pikepdf.Dictionary(S=pikepdf.Name.D, St=issue.first_page)])
             pdf.Root.PageMode = pikepdf.Name.UseOutlines
             metadata.apply(pdf, metadata.issue_record(issue, built))
-            save_pdf(pdf, output)
+            pdfa.save(pdf, output, where=issue.folder / "issue.yaml")
     except pikepdf.PdfError as exc:
         raise InvalidOutput(f"could not assemble the issue PDF ({exc})",
                             where=Location(issue.folder / "issue.yaml")) from None

@@ -47,15 +47,18 @@ _MEANINGS = {  # code: (meaning, what --help says, README example)
     ExitCode.USAGE: ("usage", "unknown command or option, or a --build-dir that is a file",
                      "unknown command or option; `--build-dir` names a file"),
     ExitCode.INPUT: ("input error", "manuscript, front matter, issue.yaml or figure "
-                                    "(file:line says where)",
+                                    "(file:line says where); archiving changed sources over "
+                                    "a deposited package (use --supersede)",
                      "front matter, issue.yaml, encoding, a `#` heading, an unsafe image, "
                      "a symlinked or special input file"),
     ExitCode.TOOL: ("missing tool", "Pandoc, pdfLaTeX or poppler not installed (run 'make setup')",
                     "Pandoc, pdfLaTeX, XeLaTeX or poppler not installed"),
     ExitCode.BUILD: ("build failed", "Pandoc or LaTeX stopped (the message and log path say why)",
                      "a LaTeX error, a character no font has, a damaged image"),
-    ExitCode.OUTPUT: ("invalid output", "a PDF made does not agree with the issue's data",
-                      "a PDF that disagrees with the issue (footers, contents, labels)"),
+    ExitCode.OUTPUT: ("invalid output", "a PDF made does not agree with the issue's data or "
+                                        "is not PDF/A-2b, or `verify` found a problem",
+                      "a PDF that disagrees with the issue (footers, contents, labels), "
+                      "is not PDF/A-2b, or fails `verify`"),
     ExitCode.LIMIT: ("limit reached", "a program ran past its time, memory, size or page limit",
                      "`limits.seconds`, `memory_mb`, `output_mb` or `pages` passed"),
     ExitCode.ENVIRONMENT: ("environment", "the machine refused: disk full, read-only folder, "

@@ -198,6 +198,11 @@ EDITORIAL = Record({
     "disclaimer": _optional(Text(2000)),
     "copyright": _optional(Text(300)),
 })
+DEPOSIT = Record({  # for archive deposit: bag-info.txt, Crossref, DOAJ
+    "contact": _optional(Text(200)),
+    "email": _optional(Text(pattern=r"[^@\s]+@[^@\s]+\.[^@\s]+", example="editor@example.org")),
+    "url": _optional(Text(pattern=r"https://\S+", example="https://www.example.org/spotlight")),
+})
 LIMITS = Record({
     "seconds": _optional(Integer(5, 3600), 120),
     "memory_mb": _optional(Integer(256, 16384), 2048),
@@ -222,6 +227,7 @@ ISSUE = Record({
     "cover": _optional(Boolean(), False),
     "articles": _required(ListOf(Text(200), min_items=1, max_items=100)),
     "editorial": _optional(EDITORIAL, dict),
+    "deposit": _optional(DEPOSIT, dict),
     "limits": _optional(LIMITS, dict),
 })
 
@@ -264,6 +270,7 @@ class Issue:
     bibliography: str | None = None   # a file of the issue folder, for every article
     cover: bool = False
     editorial: dict = field(default_factory=dict)
+    deposit: dict = field(default_factory=dict)
     limits: Limits = Limits()
     digest: str = ""  # sha256 of the issue.yaml bytes read (and validated)
 

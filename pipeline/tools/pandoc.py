@@ -120,3 +120,7 @@ def bibliography_entries(path: Path, budget: Budget) -> list[dict]:
     reader = "bibtex" if path.suffix.lower() == ".bibtex" else "biblatex"
     argv = [pandoc_path(), "--sandbox", "--from", reader, "--to", "csljson", str(path)]
     return json.loads(_convert(argv, path, path.parent, budget))
+def to_jats(source: Path, output: Path, **options) -> list[str]:
+    """Convert source to JATS: as to_latex, with a defaults file that asks
+    for the jats_publishing writer (templates/jats.yaml)."""
+    return to_latex(source, output, **options)

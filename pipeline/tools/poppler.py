@@ -30,5 +30,6 @@ def fonts(pdf: Path) -> list[dict]:
     for row in rows:
         parts = row.split()
         # name type... encoding emb sub uni object-id generation
-        table.append({"name": parts[0], "embedded": parts[-5] == "yes", "type": " ".join(parts[1:-6])})
+        table.append({"name": parts[0], "embedded": parts[-5] == "yes", "unicode": parts[-3] == "yes",
+                      "type": " ".join(parts[1:-6])})
     return table
