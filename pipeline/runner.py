@@ -93,11 +93,19 @@ def run(argv: list[str], *, cwd: Path, budget: Budget, env: dict | None = None,
     seconds = time.monotonic() - started
     if _stopping.is_set():
         raise Interrupted(f"{what} was stopped")
-    _raise_if_limited(what, process.returncode, stdout + stderr, budget, limits)
+    _raise_if_limited(what, _as_signal(argv, process.returncode), stdout + stderr, budget, limits)
     if process.returncode and _disk_full(cwd):  # pdfTeX says only "fwrite() failed"
         raise machine_fault(OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)), what)
     log.debug("%s finished in %.3f s with exit code %s", what, seconds, process.returncode)
     return Result(argv, process.returncode, stdout, stderr, seconds)
+
+
+def _as_signal(argv: list[str], returncode: int) -> int:
+    """The exit code, with bubblewrap's 128+N for a child killed by signal N
+    turned into -N, as Python reports a signal for a direct child."""
+    if Path(argv[0]).name == "bwrap" and returncode > 128:
+        return 128 - returncode
+    return returncode
 
 
 def _raise_if_limited(what: str, returncode: int, output: str, budget: Budget,
