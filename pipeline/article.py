@@ -17,7 +17,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import engines, metadata, texlog
+from . import engines, manuscript, metadata, texlog
 from .errors import BuildFailed, InvalidOutput, LimitReached, Location
 from .model import LANGUAGES, Article
 from .paths import STYLES, TEMPLATES, BuildDirs
@@ -49,6 +49,7 @@ def build_article(article: Article, first_page: int, output: Path, dirs: BuildDi
     With a content key, Pandoc's LaTeX is cached under it: a build that only
     moves the article to other page numbers runs the TeX engine alone.
     stage(name) is told each step as it starts (for progress displays)."""
+    warnings = list(article.warnings) + manuscript.stop_at_errors(manuscript.check(article))
     _import_pikepdf_meanwhile()
     issue = article.issue
     budget = Budget.of(issue.limits)
@@ -58,7 +59,9 @@ def build_article(article: Article, first_page: int, output: Path, dirs: BuildDi
         _copy_figures(issue.folder, work, dirs)
         (work / "pagesetup.tex").write_text(
             f"\\spotlightsetup{{firstpage={first_page},maxpages={issue.limits.pages}}}\n")
-        warnings = _latex_source(article, work, budget, dirs.cache / "latex", key, stage)
+        warnings += [line for line in _latex_source(article, work, budget, dirs.cache / "latex",
+                                                    key, stage)
+                     if "Note with key" not in line]  # the unused note: reported above
         engine = engines.engine_for(article)
         stage(engines.NAMES[engine])
         raw_pdf = _typeset(article, engine, work / "article.tex", budget, dirs)

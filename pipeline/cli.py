@@ -71,10 +71,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _dispatch(args, dirs: BuildDirs) -> int:
-    from . import issue as issues
+    from . import issue as issues, manuscript
 
     if args.command == "check":
         issue, articles = issues.load(args.folder)
+        for article in articles:
+            for line in [*article.warnings, *manuscript.stop_at_errors(manuscript.check(article))]:
+                print(line, file=sys.stderr)
         print(f"{issue.folder}: {len(articles)} articles, all valid")
         return 0
     if args.command == "article":

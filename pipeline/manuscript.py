@@ -333,6 +333,10 @@ def _emphasis_depth(body: Body, start: int, text: str) -> list[Finding]:
     against those that can only close; more than MAX_EMPHASIS open at once."""
     depth = 0
     for match in re.finditer(r"(?<![*_])([*_]+)(?![*_])", text):
+        if len(match.group()) > 3 and text.strip(" \t\n*_"):  # not a rule line ('****')
+            return [body.error(start + match.start(), f"a run of {len(match.group())} "
+                               f"'{match.group()[0]}' is not emphasis and would print as it is",
+                               f"write \\{match.group()[0]} for each one that should print")]
         before = text[match.start() - 1] if match.start() else " "
         after = text[match.end()] if match.end() < len(text) else " "
         opens, closes = not after.isspace() and before.isspace(), after.isspace() and not before.isspace()

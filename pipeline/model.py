@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InputError
-from .sources import YamlData, load_yaml, read_text, split_front_matter
+from .sources import (YamlData, load_yaml, read_text, split_front_matter,
+                      yaml_comment_warnings)
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July",
           "August", "September", "October", "November", "December")
@@ -289,6 +290,7 @@ class Article:
     keywords: tuple[str, ...] = ()
     language: str = "en"
     doi: str | None = None
+    warnings: tuple[str, ...] = ()  # about the front matter, printed with the build's
 
     @property
     def slug(self) -> str:
@@ -353,4 +355,5 @@ def load_article(path: Path, issue: Issue) -> Article:
         title=values["title"], subtitle=values["subtitle"],
         authors=tuple(Author(**author) for author in values["authors"]),
         keywords=tuple(values["keywords"]), language=values["language"] or issue.language,
-        doi=values["doi"])
+        doi=values["doi"],
+        warnings=tuple(yaml_comment_warnings(manuscript.front_matter, path, first_line=2)))

@@ -155,3 +155,13 @@ class OneArticleProject:
         assert pdfs == [self.pdf]
         work = self.build / ".work"
         assert not work.exists() or list(work.iterdir()) == []
+
+
+# Markdown syntax that must never reach the page as literal text.
+MARKDOWN_LEFTOVERS = re.compile(r"\[\^|\[@|\]\(|\*\*|__|`[^`\n]+`|\{lang=|\{width=|\{#|\{\.|:::|\$\$"
+                                r"|^#{1,6} |^> |!\[", re.MULTILINE)
+
+
+def markdown_leftovers(text: str) -> list[str]:
+    """Each piece of Markdown syntax found in a PDF's text layer, with its context."""
+    return [text[max(0, m.start() - 30):m.end() + 30] for m in MARKDOWN_LEFTOVERS.finditer(text)]
