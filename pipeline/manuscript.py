@@ -22,6 +22,7 @@ from .paths import TEMPLATES
 
 MAX_BRACKETS = 4        # '[' open at once: Pandoc's parser is exponential in this
 MAX_EMPHASIS = 8        # emphasis nested in emphasis
+MAX_PARAGRAPH = 50_000  # characters: Pandoc needs over 20 s for a 1 MB paragraph
 MAX_LIST_DEPTH = 4      # LaTeX's itemize and enumerate nest 4 deep
 MAX_QUOTE_DEPTH = 2     # with 4 list levels, inside LaTeX's limit of 6 list-like environments
 MAX_HEADING_DEPTH = 3   # section, sub-heading, run-in heading
@@ -97,10 +98,12 @@ class Body:
     def paragraphs(self):
         """(offset, text) of each run of lines between blank lines, in `plain`."""
         start = 0
-        for gap in _BLANK_LINE.finditer(self.plain):
-            yield start, self.plain[start:gap.start()]
-            start = gap.end()
-        yield start, self.plain[start:]
+        for gap in [*_BLANK_LINE.finditer(self.plain), None]:
+            end = gap.start() if gap else len(self.plain)
+            text = self.plain[start:end]
+            lead = len(text) - len(text.lstrip())
+            yield start + lead, text[lead:]
+            start = gap.end() if gap else end
 
 
 def _bisect(starts: list[int], offset: int) -> int:
@@ -282,6 +285,12 @@ def _nesting(body: Body) -> list[Finding]:
     """Quotes, lists, brackets and emphasis no deeper than LaTeX and Pandoc bear."""
     findings = _block_nesting(body)
     for start, text in body.paragraphs():
+        size = len(text) - text.count(" ") - text.count("\n")
+        if size > MAX_PARAGRAPH:
+            findings.append(body.error(start, f"this paragraph (up to the next blank line) holds "
+                                       f"{size:,} characters; at most {MAX_PARAGRAPH:,} are allowed",
+                                       "break it into paragraphs with blank lines"))
+            continue
         findings += _bracket_depth(body, start, text) + _emphasis_depth(body, start, text)
     return findings
 
@@ -490,7 +499,7 @@ def _printed_width_in(after: str) -> float | None:
 
 # ------------------------------------------------------------------ math
 _MATH_TOKEN = re.compile(r"\\([a-zA-Z]+|[^a-zA-Z])|\^\^|~/|[%#]")
-_ENVIRONMENT = re.compile(r"\\(?:begin|end)\s*\{([^}]*)\}")
+_ENVIRONMENT = re.compile(r"\\begin\s*\{([^}]*)\}")
 
 
 @cache

@@ -162,6 +162,8 @@ MARKDOWN_LEFTOVERS = re.compile(r"\[\^|\[@|\]\(|\*\*|__|`[^`\n]+`|\{lang=|\{widt
                                 r"|^#{1,6} |^> |!\[", re.MULTILINE)
 
 
-def markdown_leftovers(text: str) -> list[str]:
-    """Each piece of Markdown syntax found in a PDF's text layer, with its context."""
-    return [text[max(0, m.start() - 30):m.end() + 30] for m in MARKDOWN_LEFTOVERS.finditer(text)]
+def markdown_leftovers(text: str, allowed: tuple[str, ...] = ()) -> list[str]:
+    """Each piece of Markdown syntax found in a PDF's text layer, with its
+    context; `allowed` names syntax a test prints on purpose."""
+    return [text[max(0, m.start() - 30):m.end() + 30] for m in MARKDOWN_LEFTOVERS.finditer(text)
+            if m.group() not in allowed]

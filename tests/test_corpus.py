@@ -180,7 +180,8 @@ def test_case(name, good, tmp_path):
             assert wanted in text or flat(wanted) in flat(text), (wanted, text[:3000])
         for forbidden in spec.get("absent", []):
             assert forbidden not in text, (forbidden, text[:3000])
-        assert not markdown_leftovers(text), markdown_leftovers(text)
+        leftovers = markdown_leftovers(text, tuple(spec.get("literal", ())))
+        assert not leftovers, leftovers
         if spec.get("warning"):
             lines = [l for l in result.stderr.splitlines() if spec["warning"] in l]
             assert lines, report
