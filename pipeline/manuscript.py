@@ -425,7 +425,7 @@ def image_path_problem(src: str) -> tuple[str, str] | None:
     if re.match(r"[a-zA-Z][\w+.\-]*:", src):
         return "is a URL", "download it into the issue folder and name the file"
     if src.startswith("/") or "\\" in src or "~" in src:
-        return "is an absolute path, or one with \\ or ~", inside
+        return "is an absolute path, or one with \\ or ~: name it relative to the issue folder", inside
     if ".." in src.split("/"):
         return "leaves the issue folder ('..')", inside
     if Path(src).suffix.lower() not in FIGURE_TYPES:
