@@ -409,7 +409,7 @@ def _figures(body: Body, folder: Path) -> list[Finding]:
     a size TeX can embed, and sharp enough at the size it prints."""
     findings = []
     for offset, target in sorted(_image_targets(body).items()):
-        problem = figures.problem(folder, _decoded(target), body.text[offset:])
+        problem = figures.problem(folder, _decoded(target), body.text[offset:offset + 1000])
         if problem:
             findings.append(body.error(offset, f'image "{target}" {problem[0]}', problem[1]))
     return findings

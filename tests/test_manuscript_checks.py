@@ -9,7 +9,6 @@ folder (no PDF needed); the build tests go through build.py.
 """
 from __future__ import annotations
 
-import re
 import time
 from pathlib import Path
 
