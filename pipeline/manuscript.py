@@ -131,7 +131,7 @@ def _blank_code_blocks(text: str) -> str:
             out.append(_blank(line))
             continue
         blank = not line.strip()
-        if _LIST_ITEM.match(line):
+        if _LIST_ITEM.match(line) or _NOTE_DEFINITION.match(line):  # indented text continues them
             in_list = True
         elif not blank and not line[:1].isspace() and after_blank:
             in_list = False

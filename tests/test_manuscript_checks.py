@@ -63,6 +63,12 @@ def test_an_unused_note_is_a_warning_with_its_line(tmp_path):
                       "note [^x] is defined but never cited, so it does not print")]
 
 
+def test_a_note_of_two_paragraphs_is_checked_whole(tmp_path):
+    body = "\nA.[^1]\n\n[^1]: First paragraph.\n\n    Second, citing [^2] and $\\def$.\n\n[^2]: x\n"
+    assert findings(tmp_path, body) == [
+        ("error", BODY_LINE + 5, 30, "\\def is not a math command this journal prints")]
+
+
 def test_notes_in_code_and_inline_notes_are_not_notes(tmp_path):
     body = "\nCode `[^1]` here, an inline^[note] and\n\n```\n[^2]: not a note\n```\n"
     assert findings(tmp_path, body) == []
