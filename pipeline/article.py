@@ -17,7 +17,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import check, citations, engines, metadata, pdfa, texlog
+from . import check, citations, engines, manuscript, metadata, pdfa, texlog
 from .errors import BuildFailed, InputError, InvalidOutput, LimitReached, Location
 from .fields import FrontMatter
 from .model import LANGUAGES, Article
@@ -67,6 +67,7 @@ def build_article(article: Article, first_page: int, output: Path, dirs: BuildDi
     moves the article to other page numbers runs the TeX engine alone.
     figures are the issue's figures as read for that key (read now if None).
     stage(name) is told each step as it starts (for progress displays)."""
+    warnings = list(article.warnings) + manuscript.stop_at_errors(manuscript.check(article))
     _import_pikepdf_meanwhile()
     issue = article.issue
     budget = Budget.of(issue.limits)
@@ -76,7 +77,9 @@ def build_article(article: Article, first_page: int, output: Path, dirs: BuildDi
         _copy_figures(figure_files(issue.folder, dirs) if figures is None else figures, work)
         (work / "pagesetup.tex").write_text(
             f"\\spotlightsetup{{firstpage={first_page},maxpages={issue.limits.pages}}}\n")
-        warnings = _latex_source(article, work, budget, dirs.cache / "latex", key, stage)
+        warnings += [line for line in _latex_source(article, work, budget, dirs.cache / "latex",
+                                                    key, stage)
+                     if "Note with key" not in line]  # the unused note: reported above
         engine = engines.engine_for(article)
         stage(engines.NAMES[engine])
         raw_pdf = _typeset(article, engine, work / "article.tex", budget, dirs, first_page, key)
@@ -103,6 +106,8 @@ def _defaults(article: Article) -> list[Path]:
         layers.append(TEMPLATES / "citations.yaml")
     if article.issue.allow_raw_latex:
         layers.append(TEMPLATES / "raw-latex.yaml")
+        if article.bibliography:  # each layer's `from` replaces the last: say both
+            layers.append(TEMPLATES / "raw-latex-citations.yaml")
     return layers
 
 

@@ -135,7 +135,7 @@ def _restore_signals(previous: dict) -> None:
 
 
 def _dispatch(args, dirs: BuildDirs) -> int:
-    from . import issue as issues
+    from . import issue as issues, manuscript
 
     if args.command == "import":
         from .intake import import_manuscript
@@ -147,6 +147,9 @@ def _dispatch(args, dirs: BuildDirs) -> int:
         from .runner import Budget
 
         issue, articles = issues.load(args.folder)
+        for article in articles:
+            for line in [*article.warnings, *manuscript.stop_at_errors(manuscript.check(article))]:
+                print(printable(line), file=sys.stderr)
         for note in unused_entries(articles, Budget.of(issue.limits)):
             print(printable(note))
         print(printable(f"{issue.folder}: {len(articles)} articles, all valid"))

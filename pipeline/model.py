@@ -17,7 +17,7 @@ from pathlib import Path
 from .errors import InputError
 from .paths import STYLES
 from .sources import (YamlData, check_name, decode_text, load_yaml, read_input, read_text,
-                      split_front_matter)
+                      split_front_matter, yaml_comment_warnings)
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July",
           "August", "September", "October", "November", "December")
@@ -306,6 +306,7 @@ class Article:
     doi: str | None = None
     bibliography: str | None = None   # the article's, else the issue's
     digest: str = ""  # sha256 of the manuscript bytes read: what is built is what is keyed
+    warnings: tuple[str, ...] = ()  # about the front matter, printed with the build's
 
     @property
     def slug(self) -> str:
@@ -419,4 +420,5 @@ def load_article(path: Path, issue: Issue) -> Article:
         authors=tuple(Author(**author) for author in values["authors"]),
         keywords=tuple(values["keywords"]), language=values["language"] or issue.language,
         doi=values["doi"], bibliography=values["bibliography"] or issue.bibliography,
-        digest=hashlib.sha256(raw).hexdigest())
+        digest=hashlib.sha256(raw).hexdigest(),
+        warnings=tuple(yaml_comment_warnings(manuscript.front_matter, path, first_line=2)))

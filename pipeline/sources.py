@@ -339,3 +339,31 @@ def _scalar(node, data: YamlData, loader, first_line: int):
                          where=_node_location(node, data.path, first_line),
                          hint="remove the \\u or \\x escape: it stands for no printable character")
     return value
+
+
+def yaml_comment_warnings(text: str, path: Path, first_line: int = 1) -> list[str]:
+    """A warning for each plain (unquoted) value followed on its line by ' #':
+    YAML drops the rest of the line as a comment, which an author rarely means.
+    A comment set off by two or more spaces is taken as deliberate."""
+    warnings, lines = [], text.split("\n")
+    try:
+        tokens = list(yaml.scan(text))
+    except yaml.YAMLError:
+        return []  # load_yaml reports the syntax error itself
+    for before, token, after in zip(tokens, tokens[1:], tokens[2:]):
+        if not (isinstance(token, yaml.ScalarToken) and token.plain
+                and isinstance(before, yaml.ValueToken | yaml.BlockEntryToken | yaml.FlowEntryToken
+                               | yaml.FlowSequenceStartToken)
+                and not isinstance(after, yaml.ValueToken)):
+            continue
+        line = lines[token.end_mark.line]
+        rest = line[token.end_mark.column:]
+        if rest.startswith((" #", "\t#")):
+            column = token.end_mark.column + 2
+            kept = " ".join(text[token.start_mark.index:token.end_mark.index].split())
+            warnings.append(
+                f"{Location(path, token.end_mark.line + first_line, column)}: warning: "
+                f"the rest of this line, '{rest.strip()}', is a YAML comment: the value is only "
+                f"'{kept}'\n  what to do: to keep it, quote the whole value: "
+                f"\"{kept}{rest.rstrip()}\"")
+    return warnings

@@ -155,3 +155,17 @@ class OneArticleProject:
         assert pdfs == [self.pdf]
         work = self.build / ".work"
         assert not work.exists() or list(work.iterdir()) == []
+
+
+# Markdown syntax that must never reach the page as literal text.
+# `**` and `__` count in pairs around words: the second author's footnote mark
+# on page 1 is a lone '**', as the house style prints it.
+MARKDOWN_LEFTOVERS = re.compile(r"\[\^|\[@|\]\(|\*\*[^*\s][^*]*?\*\*|__[^_\s][^_]*?__|`[^`\n]+`"
+                                r"|\{lang=|\{width=|\{#|\{\.|:::|\$\$|^#{1,6} |^> |!\[", re.MULTILINE)
+
+
+def markdown_leftovers(text: str, allowed: tuple[str, ...] = ()) -> list[str]:
+    """Each piece of Markdown syntax found in a PDF's text layer, with its
+    context; `allowed` names syntax a test prints on purpose."""
+    return [text[max(0, m.start() - 30):m.end() + 30] for m in MARKDOWN_LEFTOVERS.finditer(text)
+            if not m.group().startswith(tuple(allowed))]

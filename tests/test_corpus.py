@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from helpers import FRONT_MATTER, digest, run_build
+from helpers import FRONT_MATTER, digest, markdown_leftovers, run_build
 from pipeline.tools import poppler
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
@@ -127,6 +127,7 @@ def test_corpus_is_complete_and_every_file_is_referenced():
         for expect in spec["expect"] if isinstance(spec["expect"], list) else [spec["expect"]]:
             assert expect == "pdf" or isinstance(expect, int) and expect > 0, name
         assert spec.get("what"), name
+        assert spec["expect"] == "pdf" or spec.get("message"), f"{name}: an error needs a message"
         if (CORPUS / spec["file"]).is_dir():
             assert (CORPUS / spec["file"] / "issue" / MANUSCRIPT).is_file(), name
     readme = (CORPUS / "README.md").read_text(encoding="utf-8")
@@ -179,6 +180,8 @@ def test_case(name, good, tmp_path):
             assert wanted in text or flat(wanted) in flat(text), (wanted, text[:3000])
         for forbidden in spec.get("absent", []):
             assert forbidden not in text, (forbidden, text[:3000])
+        leftovers = markdown_leftovers(text, tuple(spec.get("literal", ())))
+        assert not leftovers, leftovers
         if spec.get("warning"):
             lines = [l for l in result.stderr.splitlines() if spec["warning"] in l]
             assert lines, report

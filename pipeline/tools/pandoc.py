@@ -55,27 +55,28 @@ def _error(stderr: str, manuscript: Path, source: Path) -> PipelineError:
     message = lines[-1] if lines else "Pandoc failed without a message"
     # A filter's error() arrives as '/path/filter.lua:12: message'.
     message = re.sub(r"^\S+\.lua:\d+:\s*", "", message)
-    line = _line_of_quote(message, source)
+    line, column = _place_of_quote(message, source)
     position = re.search(r"line (\d+)(?:,? column (\d+))?", stderr)
     if line is None and position:
         line = int(position.group(1))
     # Our filters refuse what the manuscript says (a '#' heading, an unsafe
     # image, a note in a note): the author's to fix, like a front-matter error.
     kind = InputError if "Error running filter" in stderr else BuildFailed
-    return kind(message, where=Location(manuscript, line),
+    return kind(message, where=Location(manuscript, line, column),
                 hint="correct the manuscript at that place and build again")
 
 
-def _line_of_quote(message: str, source: Path) -> int | None:
-    """The line of source holding the first "quoted" part of a message."""
+def _place_of_quote(message: str, source: Path) -> tuple[int | None, int | None]:
+    """Line and column of source holding the first "quoted" part of a message."""
     quoted = re.search(r'"([^"]{3,})"', message)
     if not quoted:
-        return None
+        return None, None
     needle = quoted.group(1)[:40]
     for number, text in enumerate(source.read_text(encoding="utf-8").splitlines(), start=1):
         if needle in text:
-            return number
-    return None
+            return number, text.index(needle) + 1
+    return None, None
+
 
 
 def read_office(source: Path, reader: str, *, media: Path, changes: str, lua_filter: Path,
@@ -120,6 +121,8 @@ def bibliography_entries(path: Path, budget: Budget) -> list[dict]:
     reader = "bibtex" if path.suffix.lower() == ".bibtex" else "biblatex"
     argv = [pandoc_path(), "--sandbox", "--from", reader, "--to", "csljson", str(path)]
     return json.loads(_convert(argv, path, path.parent, budget))
+
+
 def to_jats(source: Path, output: Path, **options) -> list[str]:
     """Convert source to JATS: as to_latex, with a defaults file that asks
     for the jats_publishing writer (templates/jats.yaml)."""

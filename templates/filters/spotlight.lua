@@ -4,8 +4,8 @@
 -- other filters and its LaTeX after them.
 local folder = pandoc.path.directory(PANDOC_SCRIPT_FILE)
 local filters = {}
-local concerns = { 'metadata', 'rendered', 'headings', 'literal', 'scripts', 'images', 'endnotes',
-                  'rendered' }
+local concerns = { 'metadata', 'rendered', 'citations', 'headings', 'math', 'links', 'images',
+                   'literal', 'scripts', 'endnotes', 'rendered' }
 for _, concern in ipairs(concerns) do
   for _, filter in ipairs(dofile(pandoc.path.join { folder, concern .. '.lua' })) do
     table.insert(filters, filter)
