@@ -88,7 +88,7 @@ Words.
 
 
 def pandoc_made(folder: Path, extension: str) -> Path:
-    Image.new("RGB", (300, 150), (200, 30, 30)).save(folder / "red.png")
+    Image.new("RGB", (900, 450), (200, 30, 30)).save(folder / "red.png")
     (folder / "source.md").write_text(SOURCE_MD, encoding="utf-8")
     target = folder / f"shahid-pak-iran.{extension}"
     subprocess.run([pandoc_path(), "source.md", "-o", target.name], cwd=folder, check=True)
