@@ -17,7 +17,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import engines, metadata, texlog
+from . import engines, metadata, pdfscan, texlog
 from .errors import BuildFailed, InvalidOutput, LimitReached, Location
 from .model import LANGUAGES, Article
 from .paths import STYLES, TEMPLATES, BuildDirs
@@ -227,6 +227,7 @@ def _finish(article: Article, raw_pdf: Path, first_page: int, output: Path) -> i
         raise InvalidOutput(f"TeX wrote a PDF that cannot be read ({exc})",
                             where=Location(article.path)) from None
     with pdf:
+        pdfscan.check(pdf, Location(article.path))
         pages = len(pdf.pages)
         if pages == 0:
             raise InvalidOutput("TeX wrote a PDF with no pages", where=Location(article.path),
