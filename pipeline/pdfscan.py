@@ -47,6 +47,8 @@ def findings(pdf) -> list[str]:
     found: list[tuple[str, tuple[int, int] | None]] = []
     users: dict[tuple[int, int], tuple[int, int]] = {}  # object -> an object that refers to it
     for obj in [pdf.trailer, *pdf.objects]:
+        if not isinstance(obj, pikepdf.Object):  # a null object comes back as None
+            continue
         owner = obj.objgen if obj.is_indirect else None
         if isinstance(obj, pikepdf.Stream):
             obj = obj.stream_dict

@@ -153,6 +153,20 @@ def test_a_saved_and_reopened_pdf_is_scanned_the_same(tmp_path):
         "embedded files", "an /EF embedded file", "an embedded file", "a Launch action"}
 
 
+def test_null_objects_are_skipped_and_the_rest_is_scanned(tmp_path):
+    """xdvipdfmx leaves indirect nulls, which pikepdf gives as None."""
+    pdf = _one_page()
+    pdf.Root.Spare = pdf.make_indirect(Dictionary(Spare=12345))
+    _launch(pdf)
+    pdf.save(tmp_path / "x.pdf", qdf=True, compress_streams=False,
+             object_stream_mode=pikepdf.ObjectStreamMode.disable)
+    data = (tmp_path / "x.pdf").read_bytes().replace(b"<<\n  /Spare 12345\n>>", b"null" + b" " * 17)
+    (tmp_path / "null.pdf").write_bytes(data)
+    with pikepdf.open(tmp_path / "null.pdf") as reopened:
+        assert None in list(reopened.objects)
+        assert [item.split(" (")[0] for item in pdfscan.findings(reopened)] == ["a Launch action"]
+
+
 @pytest.mark.parametrize("uri", ["http://example.org/a", "https://example.org/a?b=c",
                                  "mailto:editor@example.org", "doi:10.1234/abc", "HTTPS://X.ORG"])
 def test_allowed_links_pass(uri):
