@@ -31,9 +31,11 @@ def first_error(log: Path, tex_name: str) -> BuildFailed:
     found = [m for m in _FILE_LINE_ERROR.finditer(text) if not _is_aftermath(m.group(3))]
     found += [m for m in _BANG.finditer(text) if not _is_aftermath(m.group(1))]
     if not found:
-        error = BuildFailed("TeX stopped without an error message",
-                            hint=_advice(""), log=log)
-        error.tex_file, error.tex_line = tex_name, None
+        reading = re.search(r"^<read \d+>", text, re.M)  # \read of a file \openin could not open
+        error = BuildFailed("TeX tried to \\read a file it could not open" if reading
+                            else "TeX stopped without an error message", hint=_advice(""), log=log)
+        context = _CONTEXT_LINE.search(text, reading.end()) if reading else None
+        error.tex_file, error.tex_line = tex_name, int(context.group(1)) if context else None
         return error
     match = min(found, key=lambda m: m.start())
     if match.re is _FILE_LINE_ERROR:

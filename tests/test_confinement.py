@@ -59,8 +59,12 @@ JS_ACTION = r"<< /S /JavaScript /JS (this.print) >>"
 LAUNCH_ACTION = r"<< /S /Launch /F (/bin/sh) >>"
 
 
+def _raw(tex: str) -> str:
+    return f"`{tex}`{{{{=latex}}}} done"
+
+
 def _both_engines(pdftex: str, dvipdfmx: str) -> str:
-    return f"`\\ifdefined\\pdfcatalog {pdftex}\\else {dvipdfmx}\\fi`{{{{=latex}}}} done"
+    return _raw(f"\\ifdefined\\pdfcatalog {pdftex}\\else {dvipdfmx}\\fi")
 
 
 CATALOG_JS = _both_engines(r"\pdfcatalog{{/OpenAction " + JS_ACTION + "}}",
@@ -77,9 +81,13 @@ ATTACHMENT = _both_engines(
     r"\special{{pdf:stream @f (hello) << /Type /EmbeddedFile >>}}"
     r"\special{{pdf:ann width 1cm height 1cm << /Subtype /FileAttachment /FS << /Type /Filespec"
     r" /F (a.txt) /EF << /F @f >> >> >>}}")
+PDFOBJ_OF = r"\immediate\pdfobj stream file{{FILE}}\pdfcatalog{{/Leak \the\pdflastobj\space 0 R}}"
+OPENIN = r"\newread\canaryread \openin\canaryread=FILE \read\canaryread to\x \x"
+# pdfTeX shows the first line of an encoding file it cannot parse.
+MAPLINE = r"\pdfmapline{{=ecrm1000 X <{o}/canary.enc}}\font\y=ecrm1000 \y A"
 # A file's bytes into a PDF stream the catalog refers to (not an attachment).
 STREAM_OF = _both_engines(
-    r"\immediate\pdfobj stream file{{FILE}}\pdfcatalog{{/Leak \the\pdflastobj\space 0 R}}",
+    PDFOBJ_OF,
     r"\special{{pdf:fstream @leak (FILE)}}\special{{pdf:put @catalog << /Leak @leak >>}}")
 
 
@@ -91,22 +99,26 @@ class Route:
     says: str            # in the message (REFUSED, FAILED) or the PDF's text (PRINTED)
     extra: str = ""      # a front-matter line (the refusal is then at line 6)
     linked: bool = False  # article.md is a symlink to a manuscript outside
+    xelatex: tuple[int, str] | None = None  # (outcome, says) where XeLaTeX differs
+
+    def expected(self, engine: str) -> tuple[int, str]:
+        return self.xelatex if engine == "xelatex" and self.xelatex else (self.outcome, self.says)
 
 
 ROUTES = {
     # ---- math is raw TeX even without allow_raw_latex: refused before Pandoc
-    "math-pdfobj-file": Route(False, r"$\immediate\pdfobj stream file{{{o}/canary.txt}}"
-                                     r"\pdfrefobj\pdflastobj$", REFUSED, "pdfobj"),
-    "math-pdfobj-environ": Route(False, r"$\immediate\pdfobj stream file{{/proc/self/environ}}"
-                                        r"\pdfrefobj\pdflastobj$", REFUSED, "pdfobj"),
+    "math-pdfobj-file": Route(False, "$" + PDFOBJ_OF.replace("FILE", "{o}/canary.txt") + "$",
+                              REFUSED, "pdfobj"),
+    "math-pdfobj-environ": Route(False, "$" + PDFOBJ_OF.replace("FILE", "/proc/self/environ")
+                                 + "$", REFUSED, "pdfobj"),
     "math-special-fstream": Route(False, r"$\special{{pdf:fstream @c ({o}/canary.txt)}}"
                                          r"\special{{pdf:put @catalog << /Leak @c >>}}$",
                                   REFUSED, "special"),
     "math-input-home": Route(False, r"$\input{{~/canary}}$", REFUSED, "input"),
-    "math-openin-home": Route(False, r"$\openin15=~/canary.tex \read15 to\x \x$", REFUSED, "openin"),
+    "math-openin-home": Route(False, "$" + OPENIN.replace("FILE", r"\string~/canary.tex") + "$",
+                              REFUSED, "openin"),
     "math-font-mktexpk": Route(False, r"$\font\x=ecbx1000 at 300pt \x A$", REFUSED, "font"),
-    "math-pdfmapline": Route(False, r"$\pdfmapline{{+ecrm1000 X <{o}/canary.enc}}$", REFUSED,
-                             "pdfmapline"),
+    "math-pdfmapline": Route(False, "$" + MAPLINE + "$", REFUSED, "pdfmapline"),
     "math-pdfcatalog-js": Route(False, r"$\pdfcatalog{{/OpenAction " + JS_ACTION + "}}$",
                                 REFUSED, "pdfcatalog"),
     "math-pdfannot-launch": Route(False, r"$\pdfannot{{/Subtype /Link /A " + LAUNCH_ACTION
@@ -142,9 +154,8 @@ ROUTES = {
     "raw-input-traversal": Route(True, r"\input{{../../../../../../../../{o}/canary.tex}}",
                                  FAILED, "canary.tex"),
     "raw-input-home": Route(True, r"\input{{~/canary}}", FAILED, "canary"),
-    "raw-openin-read": Route(True, r"\newread\r \openin\r={o}/canary.txt \read\r to\x \x",
-                             FAILED, "read"),
-    "raw-openin-home": Route(True, r"\newread\r \openin\r=~/canary.tex \read\r to\x \x",
+    "raw-openin-read": Route(True, _raw(OPENIN.replace("FILE", "{o}/canary.txt")), FAILED, "read"),
+    "raw-openin-home": Route(True, _raw(OPENIN.replace("FILE", r"\string~/canary.tex")),
                              FAILED, "read"),
     "raw-openout-write": Route(True, r"\newwrite\w \immediate\openout\w={o}/written.tex "
                                      r"\immediate\write\w{{x}}\immediate\closeout\w done",
@@ -153,12 +164,12 @@ ROUTES = {
                               PRINTED, "done"),
     "raw-includegraphics": Route(True, r"\includegraphics{{{o}/canary.png}}", FAILED, "canary.png"),
     "raw-stream-of-outside-file": Route(True, STREAM_OF.replace("FILE", "{o}/canary.txt"),
-                                        FAILED, "canary.txt"),
+                                        FAILED, "canary.txt", xelatex=(PRINTED, "done")),
     "raw-stream-of-environ": Route(True, STREAM_OF.replace("FILE", "/proc/self/environ"),
                                    PRINTED, "done"),
     "raw-font-mktexpk": Route(True, r"\font\x=ecbx1000 at 300pt \x A done", FAILED, "ecbx1000"),
-    "raw-pdfmapline": Route(True, r"\pdfmapline{{+ecrm1000 X <{o}/canary.enc}} done",
-                            FAILED, "canary.enc"),
+    "raw-pdfmapline": Route(True, _raw(MAPLINE), FAILED, "canary.enc",
+                            xelatex=(FAILED, "Undefined control sequence")),
     "raw-catalog-javascript": Route(True, CATALOG_JS, FAILED, "JavaScript"),
     "raw-annot-launch": Route(True, ANNOT_LAUNCH, FAILED, "Launch action"),
     "raw-page-additional-action": Route(True, PAGE_AA, FAILED, "/AA additional action"),
@@ -183,7 +194,7 @@ def outside(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("outside")
     for name in ("canary.tex", "canary.txt"):
         (folder / name).write_text(TOKEN + "\n")
-    (folder / "canary.enc").write_text(f"/{TOKEN} [ /a /b ] def\n")
+    (folder / "canary.enc").write_text(TOKEN + "\n")
     (folder / "attack.md").write_text(FRONT.format(extra="", body=f"{TOKEN} is printed."))
     _png(folder / "canary.png")
     return folder
@@ -314,14 +325,15 @@ def test_route_cannot_leak_or_escape(name, engine, outside, seeded, tmp_path):
     assert _leaks(messages.encode()) == [], messages
     assert _leaks_in_build(build) == {}
     assert _snapshot(*watched, skip=(build,)) == before, "something was written outside build/"
-    assert done.returncode == route.outcome, messages
+    outcome, says = route.expected(engine)
+    assert done.returncode == outcome, messages
     offprint = build / "issue" / "articles" / "article.pdf"
-    if route.outcome == PRINTED:
-        assert _letters(route.says) in _letters("".join(poppler.page_texts(offprint)))
+    if outcome == PRINTED:
+        assert _letters(says) in _letters("".join(poppler.page_texts(offprint)))
         return
     assert not offprint.exists()
-    assert route.says in done.stderr and "what to do" in done.stderr, done.stderr
-    if route.outcome == REFUSED:
+    assert says in done.stderr and "what to do" in done.stderr, done.stderr
+    if outcome == REFUSED:
         line = "" if route.linked else f":{6 if route.extra else 10}"
         assert f"{article}{line}" in done.stderr, done.stderr
         assert "input error" in done.stderr
