@@ -169,7 +169,7 @@ ROUTES = {
                                    PRINTED, "done"),
     "raw-font-mktexpk": Route(True, r"\font\x=ecbx1000 at 300pt \x A done", FAILED, "ecbx1000"),
     "raw-pdfmapline": Route(True, _raw(MAPLINE), FAILED, "canary.enc",
-                            xelatex=(FAILED, "Undefined control sequence")),
+                            xelatex=(FAILED, "ecrm1000")),
     "raw-catalog-javascript": Route(True, CATALOG_JS, FAILED, "JavaScript"),
     "raw-annot-launch": Route(True, ANNOT_LAUNCH, FAILED, "Launch action"),
     "raw-page-additional-action": Route(True, PAGE_AA, FAILED, "/AA additional action"),
