@@ -108,15 +108,15 @@ class Route:
 ROUTES = {
     # ---- math is raw TeX even without allow_raw_latex: refused before Pandoc
     "math-pdfobj-file": Route(False, "$" + PDFOBJ_OF.replace("FILE", "{o}/canary.txt") + "$",
-                              REFUSED, "pdfobj"),
+                              REFUSED, "immediate"),
     "math-pdfobj-environ": Route(False, "$" + PDFOBJ_OF.replace("FILE", "/proc/self/environ")
-                                 + "$", REFUSED, "pdfobj"),
+                                 + "$", REFUSED, "immediate"),
     "math-special-fstream": Route(False, r"$\special{{pdf:fstream @c ({o}/canary.txt)}}"
                                          r"\special{{pdf:put @catalog << /Leak @c >>}}$",
                                   REFUSED, "special"),
     "math-input-home": Route(False, r"$\input{{~/canary}}$", REFUSED, "input"),
     "math-openin-home": Route(False, "$" + OPENIN.replace("FILE", r"\string~/canary.tex") + "$",
-                              REFUSED, "openin"),
+                              REFUSED, "newread"),
     "math-font-mktexpk": Route(False, r"$\font\x=ecbx1000 at 300pt \x A$", REFUSED, "font"),
     "math-pdfmapline": Route(False, "$" + MAPLINE + "$", REFUSED, "pdfmapline"),
     "math-pdfcatalog-js": Route(False, r"$\pdfcatalog{{/OpenAction " + JS_ACTION + "}}$",
@@ -127,7 +127,7 @@ ROUTES = {
                              + " >>}}$", REFUSED, "special"),
     "math-csname-input": Route(False, r"$\csname in\string put\endcsname{{{o}/canary.tex}}$",
                                REFUSED, "csname"),
-    "math-openout": Route(False, r"$\immediate\openout15={o}/written.tex$", REFUSED, "openout"),
+    "math-openout": Route(False, r"$\immediate\openout15={o}/written.tex$", REFUSED, "immediate"),
     # ---- links are links: only http, https, mailto, doi
     "link-run": Route(False, "[x](run:/bin/sh)", REFUSED, "run:"),
     "link-file": Route(False, "[x](file://{o}/canary.txt)", REFUSED, "file:"),
@@ -166,10 +166,11 @@ ROUTES = {
     "raw-stream-of-outside-file": Route(True, STREAM_OF.replace("FILE", "{o}/canary.txt"),
                                         FAILED, "canary.txt", xelatex=(PRINTED, "done")),
     "raw-stream-of-environ": Route(True, STREAM_OF.replace("FILE", "/proc/self/environ"),
-                                   PRINTED, "done"),
-    "raw-font-mktexpk": Route(True, r"\font\x=ecbx1000 at 300pt \x A done", FAILED, "ecbx1000"),
+                                   FAILED, "/proc/self/environ", xelatex=(PRINTED, "done")),
+    "raw-font-mktexpk": Route(True, r"\font\x=ecbx1000 at 300pt \x A done", FAILED, "ecbx1000",
+                              xelatex=(FAILED, "xdvipdfmx stopped")),
     "raw-pdfmapline": Route(True, _raw(MAPLINE), FAILED, "canary.enc",
-                            xelatex=(FAILED, "ecrm1000")),
+                            xelatex=(FAILED, "xdvipdfmx stopped")),
     "raw-catalog-javascript": Route(True, CATALOG_JS, FAILED, "JavaScript"),
     "raw-annot-launch": Route(True, ANNOT_LAUNCH, FAILED, "Launch action"),
     "raw-page-additional-action": Route(True, PAGE_AA, FAILED, "/AA additional action"),
