@@ -14,8 +14,8 @@ route in ROUTES (one line each) is tried under pdfLaTeX and under XeLaTeX
   - the route ends in its ONE expected outcome: REFUSED (exit 3 at the
     manuscript line, with what to do), FAILED (exit 5, naming why) or
     PRINTED (exit 0, the attempt printed harmlessly as text).
-Which guard each route depends on is in /work/notes/scan-note.md (the note
-for issue 12) and the README's safety section.
+The comment above each group of ROUTES names the guard that holds it; each
+was checked by removing the guard and seeing its routes fail.
 """
 from __future__ import annotations
 
@@ -95,7 +95,7 @@ STREAM_OF = _both_engines(
 class Route:
     raw: bool            # allow_raw_latex in issue.yaml
     body: str            # the article's body; {o} is the outside folder
-    outcome: int         # REFUSED, FAILED or PRINTED, under both engines
+    outcome: int         # REFUSED, FAILED or PRINTED
     says: str            # in the message (REFUSED, FAILED) or the PDF's text (PRINTED)
     extra: str = ""      # a front-matter line (the refusal is then at line 6)
     linked: bool = False  # article.md is a symlink to a manuscript outside
@@ -106,7 +106,7 @@ class Route:
 
 
 ROUTES = {
-    # ---- math is raw TeX even without allow_raw_latex: refused before Pandoc
+    # ---- math is raw TeX even without allow_raw_latex: the math allowlist, before Pandoc
     "math-pdfobj-file": Route(False, "$" + PDFOBJ_OF.replace("FILE", "{o}/canary.txt") + "$",
                               REFUSED, "immediate"),
     "math-pdfobj-environ": Route(False, "$" + PDFOBJ_OF.replace("FILE", "/proc/self/environ")
@@ -128,19 +128,19 @@ ROUTES = {
     "math-csname-input": Route(False, r"$\csname in\string put\endcsname{{{o}/canary.tex}}$",
                                REFUSED, "csname"),
     "math-openout": Route(False, r"$\immediate\openout15={o}/written.tex$", REFUSED, "immediate"),
-    # ---- links are links: only http, https, mailto, doi
+    # ---- links: the link filter (http, https, mailto, doi); the PDF scan behind it
     "link-run": Route(False, "[x](run:/bin/sh)", REFUSED, "run:"),
     "link-file": Route(False, "[x](file://{o}/canary.txt)", REFUSED, "file:"),
     "link-javascript": Route(False, "[x](javascript:alert(1))", REFUSED, "javascript:"),
     "link-https-kept": Route(False, "[the site](https://example.org) done", PRINTED, "the site"),
-    # ---- images: relative paths inside the issue folder, no links
+    # ---- images: the image path checks (relative, inside the issue folder, no links)
     "image-absolute": Route(False, "![x]({o}/canary.png)", REFUSED, "absolute"),
     "image-traversal": Route(False, "![x](../../../../../../../../{o}/canary.png)", REFUSED, ".."),
     "image-backslash-outside": Route(False, "![x]({ob}\\canary.png)", REFUSED, "canary.png"),
     "image-backslash-system": Route(False, "![x](" + SYSTEM_PNG.replace("/", "\\") + ")",
                                     REFUSED, "git-logo.png"),
     "image-symlink": Route(False, "![x](link.png)", REFUSED, "link.png"),
-    # ---- the manuscript itself
+    # ---- the manuscript: no links as inputs; only schema keys; raw TeX off prints as text
     "manuscript-symlink": Route(False, "Text.", REFUSED, "article.md", linked=True),
     "meta-header-includes": Route(False, "Text.", REFUSED, "header-includes",
                                   extra=r"header-includes: '\input{{{o}/canary.tex}}'"),
@@ -149,28 +149,33 @@ ROUTES = {
     "meta-include-before": Route(False, "Text.", REFUSED, "include-before",
                                  extra="include-before: '{o}/canary.tex'"),
     "plain-input-text": Route(False, r"\input{{{o}/canary.tex}} done", PRINTED, "canary.tex"),
-    # ---- raw LaTeX allowed: the TeX environment, the sandbox and the PDF scan hold
+    # ---- raw LaTeX allowed. Files: openin_any/openout_any=p; XeLaTeX: bubblewrap
     "raw-input-absolute": Route(True, r"\input{{{o}/canary.tex}}", FAILED, "canary.tex"),
     "raw-input-traversal": Route(True, r"\input{{../../../../../../../../{o}/canary.tex}}",
                                  FAILED, "canary.tex"),
-    "raw-input-home": Route(True, r"\input{{~/canary}}", FAILED, "canary"),
     "raw-openin-read": Route(True, _raw(OPENIN.replace("FILE", "{o}/canary.txt")), FAILED, "read"),
-    "raw-openin-home": Route(True, _raw(OPENIN.replace("FILE", r"\string~/canary.tex")),
-                             FAILED, "read"),
     "raw-openout-write": Route(True, r"\newwrite\w \immediate\openout\w={o}/written.tex "
                                      r"\immediate\write\w{{x}}\immediate\closeout\w done",
                                FAILED, "written.tex"),
+    "raw-includegraphics": Route(True, r"\includegraphics{{{o}/canary.png}}", FAILED, "canary.png"),
+    # ---- shell_escape=f and -no-shell-escape: \write18 is written to the log, not run
     "raw-shell-escape": Route(True, r"\immediate\write18{{touch {o}/shell-ran}} done",
                               PRINTED, "done"),
-    "raw-includegraphics": Route(True, r"\includegraphics{{{o}/canary.png}}", FAILED, "canary.png"),
+    # ---- HOME, TEXMFVAR... inside the work folder; mktexpk off
+    "raw-input-home": Route(True, r"\input{{~/canary}}", FAILED, "canary"),
+    "raw-openin-home": Route(True, _raw(OPENIN.replace("FILE", r"\string~/canary.tex")),
+                             FAILED, "read"),
+    "raw-font-mktexpk": Route(True, r"\font\x=ecbx1000 at 300pt \x A done", FAILED, "ecbx1000",
+                              xelatex=(FAILED, "xdvipdfmx stopped")),
+    # ---- \pdfobj file and \pdfmapline ignore openin_any: bubblewrap for pdfLaTeX too;
+    #      and a minimal environment (no secret in /proc/self/environ)
     "raw-stream-of-outside-file": Route(True, STREAM_OF.replace("FILE", "{o}/canary.txt"),
                                         FAILED, "canary.txt", xelatex=(PRINTED, "done")),
     "raw-stream-of-environ": Route(True, STREAM_OF.replace("FILE", "/proc/self/environ"),
                                    FAILED, "/proc/self/environ", xelatex=(PRINTED, "done")),
-    "raw-font-mktexpk": Route(True, r"\font\x=ecbx1000 at 300pt \x A done", FAILED, "ecbx1000",
-                              xelatex=(FAILED, "xdvipdfmx stopped")),
     "raw-pdfmapline": Route(True, _raw(MAPLINE), FAILED, "canary.enc",
                             xelatex=(FAILED, "xdvipdfmx stopped")),
+    # ---- active content: the PDF scan (pipeline/pdfscan.py), exit 5
     "raw-catalog-javascript": Route(True, CATALOG_JS, FAILED, "JavaScript"),
     "raw-annot-launch": Route(True, ANNOT_LAUNCH, FAILED, "Launch action"),
     "raw-page-additional-action": Route(True, PAGE_AA, FAILED, "/AA additional action"),
@@ -301,7 +306,8 @@ def _write_issue(base: Path, route: Route, engine: str, outside: Path) -> Path:
         article.symlink_to(outside / "attack.md")
     else:
         article.write_text(FRONT.format(extra=extra, body=body), encoding="utf-8")
-    (issue / "link.png").symlink_to(outside / "canary.png")
+    if "link.png" in route.body:
+        (issue / "link.png").symlink_to(outside / "canary.png")
     return article
 
 
