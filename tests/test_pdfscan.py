@@ -207,3 +207,28 @@ def test_a_clean_latex_pdf_with_links_passes_quickly(engine, tmp_path):
         assert pdfscan.findings(pdf) == []
         assert time.perf_counter() - started < 0.5
         pdfscan.check(pdf, Location(Path("clean.tex")))
+
+
+def test_the_assembled_issue_pdf_is_scanned_before_it_is_written(tmp_path):
+    """An offprint changed after its own scan still cannot reach issue.pdf."""
+    from helpers import FRONT_MATTER, ONE_ARTICLE_ISSUE
+    from pipeline import compose
+    from pipeline.issue import build_issue
+    from pipeline.paths import BuildDirs
+
+    folder = tmp_path / "issue"
+    folder.mkdir()
+    (folder / "issue.yaml").write_text(ONE_ARTICLE_ISSUE)
+    (folder / "article.md").write_text(FRONT_MATTER + "\nSome text.\n")
+    dirs = BuildDirs(tmp_path / "build")
+    result = build_issue(folder, dirs, jobs=1)
+    assert result.issue_pdf and not result.failures
+    with pikepdf.open(result.built[0].pdf, allow_overwriting_input=True) as offprint:
+        _launch(offprint)
+        offprint.save()
+    output = tmp_path / "out.pdf"
+    with pytest.raises(BuildFailed) as raised:
+        compose.assemble(result.issue, result.built, dirs, output)
+    assert str(raised.value).startswith(f"{folder / 'issue.yaml'}: build failed: the PDF holds")
+    assert "a Launch action (page 2, annotation 1, object" in raised.value.message
+    assert not output.exists()
