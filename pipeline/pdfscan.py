@@ -3,7 +3,8 @@
 pikepdf walks every object of the file (reachable or not) and every value
 inside it. A PDF holding JavaScript, an action that launches, imports,
 submits or opens another file, an additional action (/AA), an OpenAction
-that is an action rather than a destination, an attached or embedded file,
+that is an action (a destination, or the GoTo hyperref writes for its
+start view, is fine), an attached or embedded file,
 multimedia, an XFA form, or a URI outside the allowed schemes is refused
 with what was found and where. A manuscript can only get these into a PDF
 through raw TeX, so this is the defence that holds even if a new raw-TeX
