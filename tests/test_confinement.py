@@ -37,7 +37,7 @@ TOKEN = "CANARY5e1f9cDoNotLeak"      # letters and digits: survives math mode an
 SECRET = "CITOKENq7Zk2Xw9PvRm4"       # in the build's environment, as a CI token would be
 SECRET_VARIABLE = "SPOTLIGHT_DEPLOY_TOKEN"
 URDU = "اردو"  # forces XeLaTeX
-SYSTEM_PNG = "/usr/share/gitweb/static/git-logo.png"  # visible inside the sandbox
+SYSTEM_PNG = "/usr/share/texlive/texmf-dist/tex/latex/mwe/example-image-1x1.png"  # in the sandbox
 
 ISSUE = ONE_ARTICLE_ISSUE + "allow_raw_latex: {raw}\nlimits: {{seconds: 60}}\n"
 FRONT = """---
@@ -138,7 +138,7 @@ ROUTES = {
     "image-traversal": Route(False, "![x](../../../../../../../../{o}/canary.png)", REFUSED, ".."),
     "image-backslash-outside": Route(False, "![x]({ob}\\canary.png)", REFUSED, "canary.png"),
     "image-backslash-system": Route(False, "![x](" + SYSTEM_PNG.replace("/", "\\") + ")",
-                                    REFUSED, "git-logo.png"),
+                                    REFUSED, "example-image-1x1.png"),
     "image-symlink": Route(False, "![x](link.png)", REFUSED, "link.png"),
     # ---- the manuscript: no links as inputs; only schema keys; raw TeX off prints as text
     "manuscript-symlink": Route(False, "Text.", REFUSED, "article.md", linked=True),
@@ -256,7 +256,7 @@ def _pdf_pieces(path: Path):
 def _strings(obj):
     if isinstance(obj, pikepdf.String):
         yield bytes(obj)
-    elif isinstance(obj, pikepdf.Array) or isinstance(obj, pikepdf.Dictionary):
+    elif isinstance(obj, (pikepdf.Array, pikepdf.Dictionary)):
         for value in (obj if isinstance(obj, pikepdf.Array) else obj.values()):
             if not (isinstance(value, pikepdf.Object) and value.is_indirect):
                 yield from _strings(value)
@@ -265,13 +265,13 @@ def _strings(obj):
 
 
 def _leaks_in_build(build: Path) -> dict[str, list[str]]:
-    """file (or PDF object) -> canaries found, over everything built and kept."""
+    """file -> the canaries it holds, over everything built and kept (PDFs decompressed)."""
     found = {}
     for path in sorted(build.rglob("*")):
         if not path.is_file() or path.is_relative_to(build / ".cache" / "formats"):
             continue
         pieces = [path.read_bytes()]
-        if path.read_bytes().startswith(b"%PDF"):
+        if pieces[0].startswith(b"%PDF"):
             pieces += list(_pdf_pieces(path))
         leaked = sorted({s for piece in pieces for s in _leaks(piece)})
         if leaked:
