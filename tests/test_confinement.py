@@ -279,16 +279,16 @@ def _leaks_in_build(build: Path) -> dict[str, list[str]]:
     return found
 
 
-def _snapshot(*folders: Path, skip: tuple[Path, ...] = ()) -> dict[str, tuple]:
-    """Every entry under folders: kind, size and mtime (links not followed)."""
-    ignored = {".git", "__pycache__", ".pytest_cache"}
+def _snapshot(*folders: Path, skip: Path) -> dict[str, tuple]:
+    """Every entry under folders, except skip: kind, size and mtime (links not followed)."""
+    ignored = {".git", ".venv", "__pycache__", ".pytest_cache"}
     entries = {}
     for folder in folders:
-        for path in folder.rglob("*"):
-            if ignored & set(path.parts) or any(path.is_relative_to(s) for s in skip):
-                continue
-            info = path.lstat()
-            entries[str(path)] = (info.st_mode, info.st_size, info.st_mtime_ns)
+        for parent, folders_in, files in os.walk(folder):
+            folders_in[:] = [f for f in folders_in if f not in ignored and Path(parent, f) != skip]
+            for name in folders_in + files:
+                info = os.lstat(os.path.join(parent, name))
+                entries[os.path.join(parent, name)] = (info.st_mode, info.st_size, info.st_mtime_ns)
     return entries
 
 
@@ -323,7 +323,7 @@ def test_route_cannot_leak_or_escape(name, engine, outside, seeded, tmp_path):
     seed_cache(build, seeded)
     env = {**os.environ, "HOME": str(home), "TMPDIR": str(scratch), SECRET_VARIABLE: SECRET}
     watched = (home, outside, ROOT, tmp_path)
-    before = _snapshot(*watched, skip=(build,))
+    before = _snapshot(*watched, skip=build)
 
     done = run_build("--build-dir", str(build), "article", str(article), env=env)
 
@@ -331,7 +331,7 @@ def test_route_cannot_leak_or_escape(name, engine, outside, seeded, tmp_path):
     assert "Traceback" not in messages and "internal error" not in messages, messages
     assert _leaks(messages.encode()) == [], messages
     assert _leaks_in_build(build) == {}
-    assert _snapshot(*watched, skip=(build,)) == before, "something was written outside build/"
+    assert _snapshot(*watched, skip=build) == before, "something was written outside build/"
     outcome, says = route.expected(engine)
     assert done.returncode == outcome, messages
     offprint = build / "issue" / "articles" / "article.pdf"
