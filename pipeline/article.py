@@ -17,7 +17,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import check, citations, engines, manuscript, metadata, pdfa, texlog
+from . import check, citations, engines, manuscript, metadata, pdfa, pdfscan, texlog
 from .errors import BuildFailed, InputError, InvalidOutput, LimitReached, Location
 from .fields import FrontMatter
 from .model import LANGUAGES, Article
@@ -301,6 +301,7 @@ def _finish(article: Article, rendered: FrontMatter, raw_pdf: Path, first_page: 
         raise InvalidOutput(f"TeX wrote a PDF that cannot be read ({exc})",
                             where=Location(article.path)) from None
     with pdf:
+        pdfscan.check(pdf, Location(article.path))
         pages = len(pdf.pages)
         if pages == 0:
             raise InvalidOutput("TeX wrote a PDF with no pages", where=Location(article.path),

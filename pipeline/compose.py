@@ -9,7 +9,7 @@ from pathlib import Path
 from pylatex import Command, Document, NoEscape
 from pylatex.utils import escape_latex
 
-from . import engines, metadata, pdfa
+from . import engines, metadata, pdfa, pdfscan
 from .article import Built
 from .errors import InvalidOutput, Location, PipelineError
 from .model import Issue
@@ -117,6 +117,7 @@ def assemble(issue: Issue, built: list[Built], dirs: BuildDirs, output: Path) ->
                 front_pages, pikepdf.Dictionary(S=pikepdf.Name.D, St=issue.first_page)])
             pdf.Root.PageMode = pikepdf.Name.UseOutlines
             metadata.apply(pdf, metadata.issue_record(issue, built))
+            pdfscan.check(pdf, Location(issue.folder / "issue.yaml"))
             pdfa.save(pdf, output, where=issue.folder / "issue.yaml")
     except pikepdf.PdfError as exc:
         raise InvalidOutput(f"could not assemble the issue PDF ({exc})",

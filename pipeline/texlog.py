@@ -40,14 +40,22 @@ def read(log: Path) -> str:
     return log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
 
 
-def first_error(log: Path, tex_name: str) -> LatexError | LimitReached:
-    """The first real error of a TeX log, with the .tex line it names."""
+def first_error(log: Path, tex_name: str, driver: str = "") -> LatexError | LimitReached:
+    """The first real error of a TeX log, with the .tex line it names (or the
+    PDF driver's fatal error, from its output `driver`, if the log has none)."""
     text = read(log)
     found = [m for m in _FILE_LINE_ERROR.finditer(text) if not _is_aftermath(m.group(3))]
     found += [m for m in _BANG.finditer(text) if not _is_aftermath(m.group(1))]
     if not found:
-        return LatexError("TeX stopped without an error message", tex_file=tex_name,
-                          hint=_advice(""), log=log)
+        reading = re.search(r"^<read \d+>", text, re.M)  # \read of a file \openin could not open
+        fatal = re.search(r"^xdvipdfmx:fatal: (.+)$", driver, re.M)
+        message = ("TeX tried to \\read a file it could not open" if reading
+                   else f"the PDF driver xdvipdfmx stopped: {fatal.group(1)}" if fatal
+                   else "TeX stopped without an error message")
+        context = _CONTEXT_LINE.search(text, reading.end()) if reading else None
+        return LatexError(message, tex_file=tex_name,
+                          tex_line=int(context.group(1)) if context else None,
+                          hint=_advice(message), log=log)
     match = min(found, key=lambda m: m.start())
     if match.re is _FILE_LINE_ERROR:
         name, line, message = match.group(1), int(match.group(2)), match.group(3)
@@ -119,6 +127,9 @@ def _advice(message: str) -> str:
         return "the image file is damaged, or not of the type its name says; save it again"
     if "not found" in message and "File" in message:
         return "put the file into the issue folder and refer to it by a relative path"
+    if "xdvipdfmx" in message and "font" in message:
+        return ("a font loaded by the manuscript itself has no outline the PDF can embed; "
+                "use the house fonts")
     if "not writable" in message or "openin_any" in message or "openout_any" in message:
         return "TeX may read and write only inside the build folder"
     return "read the lines of the log around this message; correct the manuscript there"

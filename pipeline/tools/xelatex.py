@@ -24,5 +24,5 @@ def compile(tex: Path, *, style_dir: Path, budget: Budget) -> Path:
                         tex.parent, budget=budget, what="XeLaTeX", sandbox=True)
     pdf = tex.with_suffix(".pdf")
     if result.returncode != 0 or not pdf.exists():
-        raise texlog.first_error(tex.with_suffix(".log"), tex.name)
+        raise texlog.first_error(tex.with_suffix(".log"), tex.name, driver=result.stderr)
     return pdf
