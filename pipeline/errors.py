@@ -49,12 +49,15 @@ _MEANINGS = {  # code: (meaning, what --help says, README example)
     ExitCode.INPUT: ("input error", "manuscript, front matter, issue.yaml or figure "
                                     "(file:line says where); archiving changed sources over "
                                     "a deposited package (use --supersede)",
-                     "front matter, issue.yaml, encoding, a `#` heading, an unsafe image, "
-                     "a symlinked or special input file"),
+                     "front matter, issue.yaml, encoding, notes, a fourth heading level, a "
+                     "citation or key not in the bibliography, an unsafe link or image path, a "
+                     "missing or oversized figure, math outside the list, Markdown nested too "
+                     "deep, a symlinked or special input file, a broken .docx"),
     ExitCode.TOOL: ("missing tool", "Pandoc, pdfLaTeX or poppler not installed (run 'make setup')",
                     "Pandoc, pdfLaTeX, XeLaTeX or poppler not installed"),
     ExitCode.BUILD: ("build failed", "Pandoc or LaTeX stopped (the message and log path say why)",
-                     "a LaTeX error, a character no font has, a damaged image"),
+                     "a LaTeX error, a character no font has, a table wider than the page, "
+                     "active content or attachments in a PDF (the scan)"),
     ExitCode.OUTPUT: ("invalid output", "a PDF made does not agree with the issue's data or "
                                         "is not PDF/A-2b, or `verify` found a problem",
                       "a PDF that disagrees with the issue (footers, contents, labels), "
