@@ -149,23 +149,24 @@ def _typeset(article: Article, engine: str, tex: Path, budget: Budget, dirs: Bui
 
 def typeset(engine: str, style: str, tex: Path, budget: Budget, dirs: BuildDirs) -> Path:
     """tex -> PDF with the given engine; a glyph no font has is an error too."""
-    if engine == "xelatex":
-        pdf = xelatex.compile(tex, style_dir=STYLES / style, budget=budget)
-    else:
-        pdf = _pdflatex(STYLES / style, tex, budget, dirs.cache / "formats")
+    pdf = _from_format(engine, STYLES / style, tex, budget, dirs.cache / "formats")
     missing = texlog.missing_glyphs(tex.with_suffix(".log"))
     if missing:
         raise missing
     return pdf
 
 
-def _pdflatex(style_dir: Path, tex: Path, budget: Budget, formats: Path) -> Path:
-    fmt = latexformat.format_for(style_dir, formats, budget)
+def _from_format(engine: str, style_dir: Path, tex: Path, budget: Budget, formats: Path) -> Path:
+    """One pass of engine from the precompiled preamble, made again if TeX was upgraded."""
+    def compile(fmt: Path) -> Path:
+        if engine == "xelatex":
+            return xelatex.compile(tex, style_dir=style_dir, fmt=fmt, budget=budget)
+        return pdflatex.compile(tex, fmt=fmt, budget=budget)
     try:
-        return pdflatex.compile(tex, fmt=fmt, budget=budget)
+        return compile(latexformat.format_for(style_dir, formats, budget, engine=engine))
     except latexformat.FormatStale:
-        fmt = latexformat.format_for(style_dir, formats, budget, rebuild=True)
-        return pdflatex.compile(tex, fmt=fmt, budget=budget)
+        return compile(latexformat.format_for(style_dir, formats, budget, rebuild=True,
+                                              engine=engine))
 
 
 def _located(error: BuildFailed, article: Article, tex: Path, dirs: BuildDirs) -> BuildFailed:
