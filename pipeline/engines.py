@@ -31,11 +31,11 @@ _PDFTEX_RANGES = """
 2190-2193
 """
 # Built by the class for pdfLaTeX (\spotlight@letters), each with ActualText:
-# dot below, dot above and line below (Arabic, Persian and Indic
+# dot below and line below (Arabic, Persian and Indic
 # transliteration), ayn, hamza and the Uzbek okina as quotes, a turned e
 # for schwa, the minus sign and the superscript digits.
 _PDFTEX_BUILT = """
-1E0C-1E0F 1E24-1E25 1E32-1E37 1E3A-1E3B 1E40-1E49 1E5A-1E5D 1E62-1E63 1E6C-1E6F
+1E0C-1E0F 1E24-1E25 1E32-1E37 1E3A-1E3B 1E42-1E43 1E46-1E49 1E5A-1E5B 1E62-1E63 1E6C-1E6F
 1E92-1E96 02BB 02BE-02BF 0259 2212 00B2-00B3 00B9
 """
 
