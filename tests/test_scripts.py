@@ -71,6 +71,8 @@ def article(title: str, body: str) -> str:
 
 ALL_SCRIPTS = article(TITLE, "\n## Every script\n\n" + "".join(
     f"{name.capitalize()}: {marked(name, text)}.\n\n" for name, (text, _) in SAMPLES.items())
+    + "::: {lang=ur}\nA div in Urdu: پاکستان.\n:::\n\n"
+    + "American [color]{lang=en-US}, right to left [by script]{dir=rtl}.\n\n"
     + "Names in a note.[^1]\n\n[^1]: 李明, 《中国与南亚》 (北京: 人民出版社, 2020), 12.\n")
 
 
@@ -120,6 +122,16 @@ def test_each_script_is_set_in_its_font(scripts):
             continue
         fonts = {f.split("-")[0] for text, f in runs if text == sample or sample in text.split()}
         assert fonts == {font}, (name, sample, runs)
+
+
+def test_lang_on_a_div_picks_the_style_and_no_babel_command_is_written(scripts):
+    """A div's lang reaches the runs inside it (Nastaliq for Urdu, although
+    the word has no letter only Urdu uses); lang and dir attributes on
+    English text print as plain text (the class loads no such babel language)."""
+    assert ("پاکستان", "NotoNastaliqUrdu-Regular") in font_runs(scripts.pdf)
+    text = readable(pdftotext(scripts.pdf))
+    assert "A div in Urdu: پاکستان." in text
+    assert "American color, right to left by script." in text
 
 
 def test_latin_and_symbols_stay_in_times_like_faces(scripts):
