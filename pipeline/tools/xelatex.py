@@ -5,7 +5,6 @@ bubblewrap: the TeX installation and fonts read-only, the work folder (with
 a copy of the class) writable, nothing else visible, no network."""
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -17,11 +16,12 @@ from .latexformat import confined_env, copy_style, raise_if_stale
 
 def compile(tex: Path, *, style_dir: Path, fmt: Path, budget: Budget) -> Path:
     """One XeLaTeX pass over tex in its own folder, from the precompiled
-    preamble fmt (linked into the folder, the only one the sandbox shows);
+    preamble fmt (copied into the folder, the only one the sandbox shows: a
+    copy, not a link, so that the run cannot change the shared format);
     return the PDF. Raises FormatStale when the format must be made again."""
     work = tex.parent
     copy_style(style_dir, work)
-    _link(fmt, work / fmt.name)
+    shutil.copyfile(fmt, work / fmt.name)
     argv = bwrap.sandboxed(["xelatex", f"-fmt={fmt.stem}", "-interaction=nonstopmode",
                             "-halt-on-error", "-file-line-error", "-no-shell-escape", tex.name],
                            work)
@@ -34,11 +34,3 @@ def compile(tex: Path, *, style_dir: Path, fmt: Path, budget: Budget) -> Path:
         raise texlog.first_error(tex.with_suffix(".log"), tex.name)
     return pdf
 
-
-def _link(source: Path, target: Path) -> None:
-    if target.exists():
-        return
-    try:
-        os.link(source, target)
-    except OSError:  # another file system
-        shutil.copyfile(source, target)
