@@ -16,7 +16,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from helpers import FRONT_MATTER, ONE_ARTICLE_ISSUE, OneArticleProject, run_build
+from helpers import FRONT_MATTER, ONE_ARTICLE_ISSUE, OneArticleProject, run_build, seed_cache
 from pipeline import engines
 from pipeline.paths import STYLES, TEMPLATES
 
@@ -164,6 +164,7 @@ def test_a_short_arabic_script_phrase_never_breaks(tmp_path, scripts):
                                      for shift in range(24))
     project = OneArticleProject(tmp_path, article("Lines", body))
     project.write()
+    seed_cache(tmp_path / "build", scripts.build)  # the XeLaTeX format
     assert project.build_article(build=tmp_path / "build").returncode == 0
     lines = readable(pdftotext(project.pdf, "-raw")).splitlines()
     holding = [line for line in lines if "اردو" in line or "زبان" in line]
@@ -200,10 +201,11 @@ def test_every_pdflatex_character_comes_back_exactly(tmp_path):
 
 
 # ------------------------------------------------------------------ errors
-def test_a_character_its_script_font_lacks_still_stops_the_build(tmp_path):
+def test_a_character_its_script_font_lacks_still_stops_the_build(tmp_path, scripts):
     """U+20000 is CJK, but WenQuanYi Zen Hei has no glyph for it."""
     project = OneArticleProject(tmp_path, FRONT_MATTER + "\n## A\n\nfirst\n\nRare 𠀀 here.\n")
     project.write()
+    seed_cache(tmp_path / "build", scripts.build)
     result = project.build_article(build=tmp_path / "build")
     assert result.returncode == 5, result.stderr
     head = next(line for line in result.stderr.splitlines() if line.startswith(str(project.md)))
@@ -222,11 +224,12 @@ def test_filter_and_class_name_the_same_styles():
 
 
 # ---------------------------------------------------------- contents page
-def test_contents_page_sets_the_urdu_word_in_nastaliq(tmp_path):
+def test_contents_page_sets_the_urdu_word_in_nastaliq(tmp_path, scripts):
     folder = tmp_path / "2022-06"
     folder.mkdir()
     (folder / "issue.yaml").write_text(ONE_ARTICLE_ISSUE, encoding="utf-8")
     (folder / "article.md").write_text(article(TITLE, "\n## A\n\nText.\n"), encoding="utf-8")
+    seed_cache(tmp_path / "build", scripts.build)
     result = run_build("--build-dir", str(tmp_path / "build"), "issue", str(folder))
     assert result.returncode == 0, result.stderr
     issue_pdf = tmp_path / "build" / "2022-06" / "issue.pdf"
