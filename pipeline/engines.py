@@ -1,10 +1,12 @@
 """Which TeX engine an article needs.
 
 pdfLaTeX (fast, precompiled, confined by TeX's own settings) when every
-character of the article is one its T1/TS1 fonts print as that character;
-XeLaTeX (OpenType fonts: TeX Gyre Termes, Amiri for Arabic script; run in
-a bubblewrap sandbox) for anything else. XeLaTeX then reports any glyph
-its fonts still lack, which the build turns into an error.
+character of the article is one its T1/TS1 fonts print as that character,
+Latin transliteration letters included (the class builds them from an
+accent, with ActualText); XeLaTeX (OpenType fonts for other scripts and
+symbols, see the class's script table; run in a bubblewrap sandbox) for
+anything else. XeLaTeX then reports any glyph its fonts still lack, which
+the build turns into an error.
 """
 from __future__ import annotations
 
@@ -28,12 +30,20 @@ _PDFTEX_RANGES = """
 2020-2022 2030 2039-203B 203D 2044 20A1 20A4 20A9 20AB-20AC 2103 2116 2122 212E
 2190-2193
 """
+# Built by the class for pdfLaTeX (\spotlight@letters), each with ActualText:
+# dot below and line below (Arabic, Persian and Indic
+# transliteration), ayn, hamza and the Uzbek okina as quotes, a turned e
+# for schwa, the minus sign and the superscript digits.
+_PDFTEX_BUILT = """
+1E0C-1E0F 1E24-1E25 1E32-1E37 1E3A-1E3B 1E42-1E43 1E46-1E49 1E5A-1E5B 1E62-1E63 1E6C-1E6F
+1E92-1E96 02BB 02BE-02BF 0259 2212 00B2-00B3 00B9
+"""
 
 
 @cache
 def _pdftex_chars() -> frozenset[str]:
     chars = set()
-    for item in _PDFTEX_RANGES.split():
+    for item in (_PDFTEX_RANGES + _PDFTEX_BUILT).split():
         low, _, high = item.partition("-")
         chars.update(map(chr, range(int(low, 16), int(high or low, 16) + 1)))
     return frozenset(chars)

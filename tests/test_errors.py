@@ -108,10 +108,10 @@ def test_raw_latex_is_off_by_default_and_prints_as_text(project, fresh_build):
 
 
 def test_character_without_glyph_names_the_code_point_and_line(project):
-    project.write(HEAD + "Set membership x \u2208 y appears here.\n")
+    project.write(HEAD + "A hieroglyph \U00013000 appears here.\n")  # in no house font
     stderr = assert_failed(project.build_article(), project)
     head = error_head(stderr)
-    assert "U+2208" in head
+    assert "U+13000" in head
     assert head.startswith(f"{project.md}:{TROUBLE_LINE}: "), stderr
     assert re.search(r"full log: (\S+)", stderr)
     assert Path(re.search(r"full log: (\S+)", stderr).group(1)).is_file()

@@ -1,9 +1,9 @@
 """The precompiled preamble (mylatexformat).
 
-The house class and its packages are dumped once into a pdfTeX format kept
-in the build cache, keyed by the content of the style folder; every
-pdfLaTeX run then starts from it (0.35 -> 0.2 s). XeTeX cannot dump the
-OpenType fonts its preamble loads, so XeLaTeX reads the class each time.
+The house class and its packages are dumped once per engine into a format
+kept in the build cache, keyed by the content of the style folder; every
+run then starts from it (pdfLaTeX 0.35 -> 0.2 s; XeLaTeX 0.8 -> 0.4 s of
+CPU). XeTeX cannot dump OpenType fonts: the class loads them per run.
 The dump runs confined like every TeX run (texrun.py).
 """
 from __future__ import annotations
@@ -26,14 +26,18 @@ class FormatStale(Exception):
     """The cached format was made by another TeX (an upgrade): make it again."""
 
 
-def format_for(style_dir: Path, cache_dir: Path, budget: Budget, rebuild: bool = False) -> Path:
-    """The cached pdfLaTeX format of the class's preamble, made if missing."""
+_INI = {"pdflatex": "pdftex", "xelatex": "xetex"}
+
+
+def format_for(style_dir: Path, cache_dir: Path, budget: Budget, rebuild: bool = False,
+               engine: str = "pdflatex") -> Path:
+    """The cached format of the class's preamble for engine, made if missing."""
     class_name = style_dir.name
     digest = hashlib.sha256()
     for path in sorted(style_dir.rglob("*")):
         if path.is_file():
             digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    fmt = cache_dir / f"{class_name}-{digest.hexdigest()[:16]}.fmt"
+    fmt = cache_dir / f"{class_name}-{engine}-{digest.hexdigest()[:16]}.fmt"
     if fmt.exists() and not rebuild:
         return fmt
     cache_dir.mkdir(parents=True, exist_ok=True)
@@ -42,9 +46,10 @@ def format_for(style_dir: Path, cache_dir: Path, budget: Budget, rebuild: bool =
         copy_style(style_dir, work)
         (work / "preamble.tex").write_text(
             f"\\documentclass{{{class_name}}}\n\\endofdump\n\\begin{{document}}\n\\end{{document}}\n")
-        result = texrun.run(["pdftex", "-ini", "-interaction=nonstopmode", "-halt-on-error",
-                             f"-jobname={fmt.stem}", "&pdflatex", "mylatexformat.ltx",
-                             "preamble.tex"], work, budget=budget, what="pdfTeX (format)")
+        result = texrun.run([_INI[engine], "-ini", "-interaction=nonstopmode", "-halt-on-error",
+                             f"-jobname={fmt.stem}", f"&{engine}", "mylatexformat.ltx",
+                             "preamble.tex"], work, budget=budget,
+                            what=f"{_INI[engine]} (format)")
         made = work / fmt.name
         if result.returncode != 0 or not made.exists():
             shutil.copyfile(work / f"{fmt.stem}.log", fmt.with_suffix(".log"))

@@ -1,6 +1,6 @@
 """The TeX step: a .tex file to a PDF, with every pass LaTeX asks for.
 
-The engine is chosen by the caller (engines.py); pdfLaTeX starts from the
+The engine is chosen by the caller (engines.py); either starts from the
 precompiled house preamble, made again when TeX was upgraded. After each
 pass the log says whether LaTeX needs another (longtable widths, labels,
 "Rerun to get..."); a glyph no font has stops the build. An .aux file left
@@ -34,8 +34,7 @@ def typeset(engine: str, style_dir: Path, tex: Path, budget: Budget, formats: Pa
     """tex -> PDF with engine ('pdflatex' or 'xelatex'), as many passes as needed.
     raw_latex: the document may hold an author's own LaTeX (trust LaTeX's
     every request for a pass, see texlog.rerun_reason)."""
-    one_pass = _pdflatex_pass(style_dir, budget, formats) if engine == "pdflatex" else \
-        (lambda tex: xelatex.compile(tex, style_dir=style_dir, budget=budget))
+    one_pass = _engine_pass(engine, style_dir, budget, formats)
     tex_log = tex.with_suffix(".log")
     aux_was_read = tex.with_suffix(".aux").exists()
     for number in range(1, PASSES + 1):
@@ -76,17 +75,23 @@ def _refuse_wide_tables(tex: Path, tex_log: Path) -> None:
                      "than 72 characters)")
 
 
-def _pdflatex_pass(style_dir: Path, budget: Budget, formats: Path):
-    """One pdfLaTeX pass, making the format (again) when it is missing or stale."""
-    fmt = latexformat.format_for(style_dir, formats, budget)
+def _engine_pass(engine: str, style_dir: Path, budget: Budget, formats: Path):
+    """One pass of engine from the precompiled preamble, making the format
+    (again) when it is missing or stale."""
+    fmt = latexformat.format_for(style_dir, formats, budget, engine=engine)
+
+    def compile(tex: Path) -> Path:
+        if engine == "xelatex":
+            return xelatex.compile(tex, style_dir=style_dir, fmt=fmt, budget=budget)
+        return pdflatex.compile(tex, fmt=fmt, budget=budget)
 
     def one_pass(tex: Path) -> Path:
         nonlocal fmt
         try:
-            return pdflatex.compile(tex, fmt=fmt, budget=budget)
+            return compile(tex)
         except latexformat.FormatStale:
-            fmt = latexformat.format_for(style_dir, formats, budget, rebuild=True)
-            return pdflatex.compile(tex, fmt=fmt, budget=budget)
+            fmt = latexformat.format_for(style_dir, formats, budget, rebuild=True, engine=engine)
+            return compile(tex)
     return one_pass
 
 
