@@ -14,7 +14,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from . import metadata, schemas
+from . import schemas
 from .article import Built
 from .errors import InputError, Location
 from .paths import TEMPLATES, BuildDirs
@@ -27,8 +27,9 @@ DOCTYPE = ('<!DOCTYPE article PUBLIC "-//NLM//DTD JATS (Z39.96) Journal Publishi
 
 
 def name_parts(name: str) -> tuple[str, str]:
-    """(given names, surname) of a name as printed: the surname is the last word."""
-    words = metadata.plain(name).split()
+    """(given names, surname) of a name as printed (its rendered plain text):
+    the surname is the last word."""
+    words = name.split()
     return " ".join(words[:-1]), words[-1]
 
 
@@ -90,8 +91,8 @@ def front(item: Built, titles):
         _add(meta, "article-id", article.doi, pub_id_type="doi")
     placeholder = _add(meta, "title-group")  # Pandoc's takes its place once indented
     contributors = _add(meta, "contrib-group")
-    for author in article.authors:
-        _contributor(contributors, author)
+    for author, name, bio in zip(article.authors, item.rendered.names, item.rendered.bios):
+        _contributor(contributors, author, name.plain, bio.plain)
     date = _add(meta, "pub-date", publication_format="print", date_type="pub")
     _add(date, "month", f"{issue.month:02d}")
     _add(date, "year", str(issue.year))
@@ -114,17 +115,17 @@ def front(item: Built, titles):
     return front
 
 
-def _contributor(group, author) -> None:
+def _contributor(group, author, name: str, bio: str) -> None:
     contrib = _add(group, "contrib", contrib_type="author")
     if author.orcid:
         _add(contrib, "contrib-id", f"https://orcid.org/{author.orcid}", contrib_id_type="orcid")
-    given, surname = name_parts(author.name)
-    name = _add(contrib, "name")
-    _add(name, "surname", surname)
+    given, surname = name_parts(name)
+    parts = _add(contrib, "name")
+    _add(parts, "surname", surname)
     if given:
-        _add(name, "given-names", given)
+        _add(parts, "given-names", given)
     if author.affiliation:
         _add(contrib, "aff", author.affiliation)
     if author.email:
         _add(contrib, "email", author.email)
-    _add(_add(contrib, "bio"), "p", metadata.plain(author.bio))
+    _add(_add(contrib, "bio"), "p", bio)

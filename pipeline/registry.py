@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from lxml import etree
 
-from . import metadata
 from .article import Built
 from .errors import InputError, Location
 from .jats import name_parts
@@ -102,14 +101,14 @@ def _crossref_article(journal, item: Built) -> None:
     entry = _add(journal, c + "journal_article", publication_type="full_text",
                  language=article.language[:2])
     titles = _add(entry, c + "titles")
-    _add(titles, c + "title", metadata.plain(article.title))
-    if article.subtitle:
-        _add(titles, c + "subtitle", metadata.plain(article.subtitle))
+    _add(titles, c + "title", item.rendered.title.plain)
+    if item.rendered.subtitle:
+        _add(titles, c + "subtitle", item.rendered.subtitle.plain)
     contributors = _add(entry, c + "contributors")
-    for index, author in enumerate(article.authors):
+    for index, (author, name) in enumerate(zip(article.authors, item.rendered.names)):
         person = _add(contributors, c + "person_name", contributor_role="author",
                       sequence="first" if index == 0 else "additional")
-        given, surname = name_parts(author.name)
+        given, surname = name_parts(name.plain)
         if given:
             _add(person, c + "given_name", given)
         _add(person, c + "surname", surname)
@@ -148,8 +147,8 @@ def doaj(issue: Issue, built: list[Built]) -> bytes:
             _add(record, "doi", article.doi)
         _add(record, "publisherRecordId", f"{issue.slug}/{article.slug}")
         _add(record, "documentType", "article")
-        _add(record, "title", metadata.record_title(article), language=language)
-        _doaj_authors(record, article)
+        _add(record, "title", item.rendered.full_title.plain, language=language)
+        _doaj_authors(record, item)
         _add(record, "fullTextUrl", landing_page(issue, article.slug), format="pdf")
         if article.keywords:
             keywords = _add(record, "keywords", language=language)
@@ -158,12 +157,13 @@ def doaj(issue: Issue, built: list[Built]) -> bytes:
     return _serialise(records)
 
 
-def _doaj_authors(record, article) -> None:
+def _doaj_authors(record, item: Built) -> None:
+    article = item.article
     affiliations = list(dict.fromkeys(a.affiliation for a in article.authors if a.affiliation))
     authors = _add(record, "authors")
-    for author in article.authors:
+    for author, name in zip(article.authors, item.rendered.names):
         entry = _add(authors, "author")
-        _add(entry, "name", metadata.plain(author.name))
+        _add(entry, "name", name.plain)
         if author.email:
             _add(entry, "email", author.email)
         if author.affiliation:
