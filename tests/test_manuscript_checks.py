@@ -299,3 +299,16 @@ def test_the_sample_pdfs_hold_no_markdown_syntax(built_sample):
         text = "\n".join(page_texts(pdf))
         assert not markdown_leftovers(text), (pdf.name, markdown_leftovers(text))
     assert markdown_leftovers("a [^6] b") and markdown_leftovers("see **bold**")
+
+
+@pytest.mark.parametrize("title,column", [
+    (r'"Energy $\\csname input\\endcsname$ and water"', 17),   # double-quoted: \\ in YAML
+    (r"'Energy $\csname input\endcsname$ and water'", 17),
+])
+def test_math_in_a_front_matter_field_is_refused_at_its_line_and_column(project, title, column):
+    project.write(FRONT_MATTER.replace('title: "A Short Test Article"', f"title: {title}")
+                  + "\nText.\n")
+    result = project.build_article()
+    assert result.returncode == 3, result.stderr
+    assert (f"{project.md}:2:{column}: input error: math \"\\csname input\\endcsname\": "
+            "\\csname is not a math command this journal prints") in result.stderr

@@ -55,7 +55,7 @@ def _error(stderr: str, manuscript: Path, source: Path) -> PipelineError:
     message = lines[-1] if lines else "Pandoc failed without a message"
     # A filter's error() arrives as '/path/filter.lua:12: message'.
     message = re.sub(r"^\S+\.lua:\d+:\s*", "", message)
-    line, column = _place_of_quote(message, source)
+    line, column = _place_of_quote(message, source, manuscript)
     position = re.search(r"line (\d+)(?:,? column (\d+))?", stderr)
     if line is None and position:
         line = int(position.group(1))
@@ -66,17 +66,24 @@ def _error(stderr: str, manuscript: Path, source: Path) -> PipelineError:
                 hint="correct the manuscript at that place and build again")
 
 
-def _place_of_quote(message: str, source: Path) -> tuple[int | None, int | None]:
-    """Line and column of source holding the first "quoted" part of a message."""
+def _place_of_quote(message: str, *files: Path) -> tuple[int | None, int | None]:
+    """Line and column of the first "quoted" part of a message in the first of
+    files that holds it: the body Pandoc read, else the manuscript itself (a
+    front-matter field), where a double-quoted YAML value doubles backslashes."""
     quoted = re.search(r'"([^"]{3,})"', message)
     if not quoted:
         return None, None
     needle = quoted.group(1)[:40]
-    for number, text in enumerate(source.read_text(encoding="utf-8").splitlines(), start=1):
-        if needle in text:
-            return number, text.index(needle) + 1
+    for path in files:
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeError):
+            continue
+        for written in (needle, needle.replace("\\", "\\\\")):
+            for number, text in enumerate(lines, start=1):
+                if written in text:
+                    return number, text.index(written) + 1
     return None, None
-
 
 
 def read_office(source: Path, reader: str, *, media: Path, changes: str, lua_filter: Path,
