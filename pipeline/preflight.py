@@ -83,6 +83,14 @@ def round_folders(dirs: BuildDirs, issue_slug: str) -> list[Path]:
     return sorted(found, key=lambda p: int(p.name[6:]))
 
 
+def gate(articles: list[Article]) -> list[Finding]:
+    """The source findings that can be errors, for a final build to refuse them
+    (the issue-wide checks find only warnings and notes)."""
+    return [f for article in articles
+            for f in manuscript.check(article) + manuscript.review(article)
+            if f.severity == "error"]
+
+
 def refuse_errors(findings: list[Finding]) -> None:
     """Stop a final build while any finding is an error, naming every one (exit 3)."""
     errors = [f for f in findings if f.severity == "error"]
@@ -91,7 +99,7 @@ def refuse_errors(findings: list[Finding]) -> None:
     first, rest = errors[0], errors[1:]
     more = "".join(f"\n  {f.where}: {f.message}" for f in rest)
     raise InputError(first.message + (f"\n  and {len(rest)} more error(s):{more}" if rest else ""),
-                     where=first.where, hint=first.hint + "; 'build.py check' lists every finding")
+                     where=first.where, hint=first.hint)
 
 
 # ------------------------------------------------------------ the sources
