@@ -582,7 +582,7 @@ _STRAIGHT_DOUBLE = re.compile(r'"')
 _ELIDED_YEAR = re.compile(r"(?<![\w'])'(?=\d)")
 _RANGE = re.compile(r"(?<![\w./\-–])(\d{1,4})-(\d{1,4})(?![\w/\-])")
 _DOUBLE_SPACE = re.compile(r"(?<=\S) {2,}(?=\S)")
-_ABBREVIATION = re.compile(r"\b(pp?|[Nn]o|[Vv]ol)\.(?=\d)|\b(pp)[ ](?=\d)")
+_ABBREVIATION = re.compile(r"\b(?:(pp?|[Nn]o|[Vv]ol)\.|(pp)[ ])(\d+)")
 _HOUSE_FORMULA = re.compile(r"Vol\.\d+, No\.\d")   # the house's own 'Vol.40, No.6'
 
 
@@ -639,8 +639,8 @@ def _abbreviations(body: Body, prose: str) -> list[Finding]:
         if match.start() in formulas or prose[match.start() - 5:match.start()].startswith("Vol."):
             continue
         word = match.group(1) or match.group(2)
-        findings.append(Finding("warning", f"'{match.group()}' : the house writes "
-                                f"'{word}. 12' (a full stop, then a space)",
+        findings.append(Finding("warning", f"'{match.group()}': the house writes "
+                                f"'{word}. {match.group(3)}' (a full stop, then a space)",
                                 body.where(match.start()), f"type '{word}. ' before the number"))
     return findings
 
@@ -655,7 +655,7 @@ def _url_shapes(body: Body) -> list[Finding]:
     findings = []
     targets = [(m.start(1), m.group(1)) for m in _LINK_TARGET.finditer(body.plain)]
     targets += [(m.start(), m.group()) for m in _URL_TEXT.finditer(body.plain)]
-    for offset, url in targets:
+    for offset, url in dict(targets).items():
         parts = urllib.parse.urlsplit(url if "://" in url else "http://" + url)
         if parts.scheme.lower() in ("http", "https") and not _HOST.fullmatch(parts.netloc):
             findings.append(Finding("warning", f"'{url}' is not a web address that can be "

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -174,8 +174,10 @@ def spellings(articles: list[Article]) -> list[Finding]:
     for index, one in enumerate(folded):
         for other in folded[index + 1:index + 40]:
             if len(one) >= 6 and _one_letter_apart(one, other):
-                group = by_fold[one] + by_fold[other]
-                findings += _variants(group, seen, "note", "perhaps the same name spelled two ways")
+                uses = lambda key: sum(len(seen[w]) for w in by_fold[key])
+                main, rare = sorted((one, other), key=uses, reverse=True)
+                findings += _variants(by_fold[main][:1] + by_fold[rare], seen, "note",
+                                      "perhaps the same name spelled two ways", keep_first=True)
     return findings
 
 
@@ -189,9 +191,12 @@ def _one_letter_apart(a: str, b: str) -> bool:
     return any(long[:i] + long[i + 1:] == short for i in range(len(long)))
 
 
-def _variants(group: list[str], seen: dict, severity: str, what: str) -> list[Finding]:
-    """A finding at the first use of each spelling but the most used one."""
-    group = sorted(group, key=lambda w: -len(seen[w]))
+def _variants(group: list[str], seen: dict, severity: str, what: str,
+              keep_first: bool = False) -> list[Finding]:
+    """A finding at the first use of each spelling but the most used one
+    (but the first one given, with keep_first)."""
+    if not keep_first:
+        group = sorted(group, key=lambda w: -len(seen[w]))
     findings = []
     for word in group[1:]:
         others = ", ".join(f"'{o}' ({len(seen[o])}×, first at {seen[o][0]})" for o in group
@@ -281,10 +286,19 @@ def _log_findings(article: Article, log: Path) -> list[Finding]:
 
 
 def body_lines(page: poppler.PageLayout) -> list[poppler.Line]:
-    """The lines of the text block: no running header, footer, stamp or line numbers."""
+    """The lines of the text block, as words sharing a baseline (a justified line
+    with wide spaces may be several poppler lines): no running header, footer,
+    stamp or line numbers."""
     top, bottom, left = page.height * 0.075, page.height * 0.925, page.width * 0.11
-    return [line for line in page.lines
-            if line.box[1] > top and line.box[3] < bottom and line.box[0] > left]
+    words = sorted((w for w in page.words if w.y0 > top and w.y1 < bottom and w.x0 > left),
+                   key=lambda w: (w.y1, w.x0))
+    rows: list[list[poppler.Word]] = []
+    for word in words:
+        if rows and abs(rows[-1][-1].y1 - word.y1) < 2:
+            rows[-1].append(word)
+        else:
+            rows.append([word])
+    return [poppler.Line(tuple(sorted(row, key=lambda w: w.x0)), 0) for row in rows]
 
 
 def page_breaks(article: Article, layouts: list[poppler.PageLayout]) -> list[Finding]:
@@ -292,9 +306,13 @@ def page_breaks(article: Article, layouts: list[poppler.PageLayout]) -> list[Fin
     first line alone at the foot) and headings at the foot of a page."""
     headings = {" ".join(m.group(2).split()) for m in manuscript._ATX.finditer(article.body)
                 if m.group(2)}
-    pages = [_paragraphs(body_lines(page)) for page in layouts]
-    right = max((line.box[2] for page in pages for para in page for line in para), default=0)
-    full = lambda line: line.box[2] > right - 3   # justified: reaches the right edge
+    lines = [body_lines(page) for page in layouts]
+    steps = sorted(b.box[3] - a.box[3] for page in lines for a, b in zip(page, page[1:]))
+    usual = steps[len(steps) // 4] if steps else 0   # the leading: most steps are within paragraphs
+    pages = [_paragraphs(page, usual) for page in lines]
+    edges = Counter(round(line.box[2]) for page in lines for line in page)
+    right = edges.most_common(1)[0][0] if edges else 0   # where justified lines end
+    full = lambda line: line.box[2] > right - 3
     findings = []
     for number, paragraphs in enumerate(pages, start=1):
         if not paragraphs:
@@ -316,12 +334,10 @@ def page_breaks(article: Article, layouts: list[poppler.PageLayout]) -> list[Fin
     return findings
 
 
-def _paragraphs(lines: list[poppler.Line]) -> list[list[poppler.Line]]:
+def _paragraphs(lines: list[poppler.Line], usual: float) -> list[list[poppler.Line]]:
     """Lines grouped into paragraphs by the space between them (the house's 6 pt)."""
     if not lines:
         return []
-    steps = sorted(b.box[3] - a.box[3] for a, b in zip(lines, lines[1:]))
-    usual = steps[len(steps) // 4] if steps else 0
     groups = [[lines[0]]]
     for above, line in zip(lines, lines[1:]):
         if line.box[3] - above.box[3] > usual + 3 or line.box[3] <= above.box[3]:
@@ -341,12 +357,12 @@ def _at(article: Article, severity: str, message: str, line: poppler.Line, page:
 def _budget(article: Article, entry: dict) -> list[Finding]:
     pages, first = entry["pages"], entry["first_page"]
     findings = [Finding("note", f"{pages} page(s), pp. {first}–{first + pages - 1}",
-                        Location(article.path), page=1)]
+                        Location(article.path))]
     if article.page_budget and pages > article.page_budget:
         findings.append(Finding("warning", f"{pages} pages, over its page budget of "
                                 f"{article.page_budget}", Location(article.path),
                                 "cut the text, or raise page_budget in issue.yaml "
-                                "or the front matter", 1))
+                                "or the front matter"))
     return findings
 
 

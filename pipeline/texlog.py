@@ -129,18 +129,25 @@ def overfull_details(log: Path, more_than: float = 1.0) -> list[OverfullLine]:
     for match in _OVERFULL_TEXT.finditer(text):
         if float(match.group(1)) <= more_than:
             continue
-        words = re.findall(r"[^\W_][\w’'-]*", _FONT_SWITCH.sub(" ", match.group(2)))
+        printed = re.sub(r"(?m)^(.{79})\n", r"\1", match.group(2))  # TeX wraps its log at 79
+        words = [re.sub(r"(?<=[^\W\d_])-(?=[^\W\d_])", "", word).rstrip("-")  # hyphenation points
+                 for word in re.findall(r"[^\W_][\w’'-]*", _FONT_SWITCH.sub(" ", printed))]
         page = len(_SHIPOUT.findall(text, 0, match.start())) + 1
         found.append(OverfullLine(float(match.group(1)), words, page))
     return found
 
 
+_MISSING_WRAPPED = re.compile(r"^Missing character: There is no (.+?) (?:\(U\+([0-9A-F]+)\) )?"
+                              r"in font ([^!]+?)!", re.M)  # the font's name may wrap
+
+
 def missing_characters(log: Path) -> list[tuple[str, str, str]]:
     """(character, code point, font) of each glyph a font lacked, once each."""
     found = {}
-    for match in _MISSING.finditer(read(log)):
+    for match in _MISSING_WRAPPED.finditer(read(log)):
         char = match.group(1)
-        found.setdefault(char, (char, match.group(2) or f"{ord(char[0]):04X}", match.group(3)))
+        found.setdefault(char, (char, match.group(2) or f"{ord(char[0]):04X}",
+                                match.group(3).replace("\n", "")))
     return list(found.values())
 
 
