@@ -1,12 +1,13 @@
 #!/bin/sh
 # Debian packages the pipeline needs: TeX Live with pdfTeX and XeTeX (no
 # texlive-full, no texlive-fonts-extra), TeX Gyre fonts (Type 1 for pdfTeX,
-# OpenType for XeTeX), Amiri for Arabic script, poppler and bubblewrap.
+# OpenType for XeTeX), Amiri for Arabic script, poppler and bubblewrap;
+# Chromium to load the proof report in a real browser in the tests.
 # As root they are installed; otherwise the exact command is printed.
 set -eu
 PACKAGES="texlive-latex-base texlive-latex-recommended texlive-latex-extra
 texlive-plain-generic texlive-fonts-recommended texlive-lang-english texlive-xetex
-tex-gyre fonts-texgyre fonts-hosny-amiri lmodern poppler-utils bubblewrap"
+tex-gyre fonts-texgyre fonts-hosny-amiri lmodern poppler-utils bubblewrap chromium"
 missing=""
 for package in $PACKAGES; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" \
