@@ -26,7 +26,8 @@ h1{font-size:1.5rem;margin-bottom:.2rem} h2{font-size:1.2rem;border-bottom:2px s
 .severity{font-weight:bold;text-transform:uppercase;font-size:.8rem}
 .error .severity{color:#c0392b} .warning .severity{color:#a67300} .note .severity{color:#3a7bd5}
 .place{font-family:monospace;color:#555} .hint{color:#444;font-style:italic}
-pre{background:#fff;border:1px solid #ddd;padding:.3rem .5rem;overflow-x:auto;font-size:.85rem;margin:.4rem 0}
+pre{background:#fff;border:1px solid #ddd;padding:.3rem .5rem;white-space:pre-wrap;font-size:.85rem;margin:.4rem 0}
+pre u{text-decoration:3px underline #c0392b}
 pre b{background:#fff3b0;font-weight:normal;display:inline-block;width:100%}
 .page img{width:120px;border:1px solid #bbb;display:block} .page{flex:none;font-size:.8rem;text-align:center}
 .body{flex:1;min-width:0} del{background:#fdd;text-decoration:line-through} ins{background:#dfd;text-decoration:none}
@@ -124,19 +125,26 @@ def _finding_html(finding: Finding, preflight: Preflight, entry: dict | None, fo
             f'<div class="message">{_e(finding.message)}</div>')
     if finding.hint:
         body += f'<div class="hint">{_e(finding.hint)}</div>'
-    body += source_lines(where.path, where.line)
+    body += source_lines(where.path, where.line, where.column)
     return (f'<div class="finding {finding.severity}">{_page_html(finding, entry, folder, preflight)}'
             f'<div class="body">{body}</div></div>')
 
 
-def source_lines(path: Path, line: int | None, context: int = CONTEXT) -> str:
-    """The lines around `line` of the file, numbered, that line marked."""
+def source_lines(path: Path, line: int | None, column: int | None = None,
+                 context: int = CONTEXT) -> str:
+    """The lines around `line` of the file, numbered, that line marked and
+    the character at `column` underlined."""
     if not line or not path.is_file():
         return ""
     lines = path.read_text(encoding="utf-8", errors="replace").split("\n")
     shown = []
     for number in range(max(1, line - context), min(len(lines), line + context) + 1):
-        text = f"{number:4} │ {_e(lines[number - 1][:300])}"
+        text = lines[number - 1]
+        if number == line and column and column <= len(text):
+            text = (f"{_e(text[:column - 1])}<u>{_e(text[column - 1])}</u>{_e(text[column:])}")
+            shown.append(f"<b>{number:4} │ {text}</b>")
+            continue
+        text = f"{number:4} │ {_e(text)}"
         shown.append(f"<b>{text}</b>" if number == line else text)
     return "<pre>" + "\n".join(shown) + "</pre>"
 
