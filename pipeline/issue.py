@@ -175,7 +175,7 @@ def build_issue(folder: Path, dirs: BuildDirs, *, jobs: int,
         raise InputError(f"{', '.join(only)} is not listed in issue.yaml",
                          where=Location(folder / "issue.yaml"),
                          hint="add the file to 'articles' in issue.yaml")
-    preflight.refuse_errors(preflight.gate(articles))
+    preflight.refuse_errors(preflight.gate([a for a in articles if not only or a.slug in only]))
     progress = Progress()
     with issue_lock(dirs.issue(issue.slug)):
         state = State(dirs.issue(issue.slug) / "state.json")
