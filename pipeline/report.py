@@ -104,20 +104,23 @@ def to_html(preflight: Preflight, folder: Path) -> str:
         article = preflight.article_of(finding)
         groups.setdefault(article.slug if article else "", []).append(finding)
     entries = {e["slug"]: e for e in preflight.round_data.get("articles", [])}
+    in_issue = issue_pages(preflight)
     for slug in [a.slug for a in preflight.articles] + [""]:
         if slug not in groups:
             continue
         title = "The issue" if not slug else f"{slug}.md"
         parts.append(f'<section class="article" id="{_e(slug or "issue")}"><h2>{_e(title)} '
                      f'<small>({len(groups[slug])})</small></h2>')
-        parts += [_finding_html(f, preflight, entries.get(slug), folder) for f in groups[slug]]
+        parts += [_finding_html(f, preflight, entries.get(slug), folder, in_issue)
+                  for f in groups[slug]]
         parts.append("</section>")
     if not preflight.findings:
         parts.append("<p>Nothing to report.</p>")
     return page(f"Preflight: {preflight.issue.slug}", "\n".join(parts))
 
 
-def _finding_html(finding: Finding, preflight: Preflight, entry: dict | None, folder: Path) -> str:
+def _finding_html(finding: Finding, preflight: Preflight, entry: dict | None, folder: Path,
+                  in_issue: dict[str, int]) -> str:
     where = finding.where
     place = f"{where.path.name}" + (f":{where.line}" if where.line else "") \
         + (f":{where.column}" if where.column else "") + (f", page {finding.page}" if finding.page else "")
@@ -126,6 +129,12 @@ def _finding_html(finding: Finding, preflight: Preflight, entry: dict | None, fo
     if finding.hint:
         body += f'<div class="hint">{_e(finding.hint)}</div>'
     body += source_lines(where.path, where.line, where.column)
+    if entry and preflight.round and in_issue:
+        label = str(entry["first_page"] + (finding.page or 1) - 1)
+        if label in in_issue:
+            proof = os.path.relpath(preflight.round / preflight.round_data["issue_pdf"], folder)
+            body += (f'<div class="meta"><a class="proof" href="{_e(proof)}#page={in_issue[label]}">'
+                     f"page {label} of the issue proof</a></div>")
     return (f'<div class="finding {finding.severity}">{_page_html(finding, entry, folder, preflight)}'
             f'<div class="body">{body}</div></div>')
 
@@ -147,6 +156,16 @@ def source_lines(path: Path, line: int | None, column: int | None = None,
         text = f"{number:4} │ {_e(text)}"
         shown.append(f"<b>{text}</b>" if number == line else text)
     return "<pre>" + "\n".join(shown) + "</pre>"
+
+
+def issue_pages(preflight: Preflight) -> dict[str, int]:
+    """Printed page number -> page of the round's issue proof (from its page labels)."""
+    name = preflight.round_data.get("issue_pdf")
+    if not preflight.round or not name or not (preflight.round / name).exists():
+        return {}
+    import pikepdf
+    with pikepdf.open(preflight.round / name) as pdf:
+        return {page.label: index for index, page in enumerate(pdf.pages, start=1)}
 
 
 def _page_html(finding: Finding, entry: dict | None, folder: Path, preflight: Preflight) -> str:

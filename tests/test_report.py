@@ -48,6 +48,7 @@ def test_report_in_a_browser(written, tmp_path):
     assert finding.startswith('note">')
     assert '<a class="page" href="articles/sco-summit.pdf#page=1"><img src="pages/sco-summit-1.png"' \
         in finding
+    assert '<a class="proof" href="proof.pdf#page=11">page 9 of the issue proof</a>' in finding
     assert re.search(r"<b>  16 │ .*exceptionally<u> </u> tense environment", finding)  # the line, its column
     assert "  15 │" in finding and "  17 │" in finding                            # and its context
     assert "4 page(s), pp. 9–12" in sco
