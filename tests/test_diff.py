@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PIL import Image
 
-from helpers import ROUND_EDIT, run_build
+from helpers import run_build
 from pipeline import diff
 
 
