@@ -142,7 +142,7 @@ def _restore_signals(previous: dict) -> None:
 
 
 def _dispatch(args, dirs: BuildDirs) -> int:
-    from . import issue as issues, manuscript
+    from . import issue as issues
 
     if args.command == "import":
         from .intake import import_manuscript
