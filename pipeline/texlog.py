@@ -119,7 +119,8 @@ class OverfullLine:
 _OVERFULL_TEXT = re.compile(r"^Overfull \\hbox \((\d+(?:\.\d+)?)pt too wide\)[^\n]*\n((?:.+\n)*)",
                             re.M)
 _SHIPOUT = re.compile(r"(?<![\w\\])\[(\d+)(?=[\]\s{<])")
-_FONT_SWITCH = re.compile(r"\\[A-Z0-9]+/[\w-]+/[\w-]+/[\w-]+/[\d.]+(?:\s|$)|\[\]|\$\S*\$|\|")
+# '\T1/qpl/m/n/12 ', '\TU/TeXGyrePagella(0)/m/it/12 ': the font switches TeX prints
+_FONT_SWITCH = re.compile(r"\\[A-Z0-9]+/[^/\s]+/[^/\s]+/[^/\s]+/[\d.]+(?:\s|$)|\[\]|\$\S*\$|\|")
 
 
 def overfull_details(log: Path, more_than: float = 1.0) -> list[OverfullLine]:
