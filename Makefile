@@ -25,6 +25,7 @@ bench: setup
 	$(PY) benchmarks/bench_issue.py
 	$(PY) benchmarks/bench_sandbox.py
 	$(PY) benchmarks/bench_archive.py
+	$(PY) benchmarks/bench_preflight.py
 
 setup: system-packages $(STAMP)
 

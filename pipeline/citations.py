@@ -36,16 +36,26 @@ def check_keys(article: Article, warnings: list[str]) -> None:
 
 
 def _place(article: Article, key: str) -> tuple[int | None, int | None]:
-    for number, text in enumerate(article.body.split("\n")):
-        for match in _CITED.finditer(text):
-            if match.group(1) == key:
-                return number + article.body_line, match.start() + 1
-    return None, None
+    return next(((line, column) for line, column, cited_key in cited(article)
+                 if cited_key == key), (None, None))
+
+
+def cited(article: Article) -> list[tuple[int, int, str]]:
+    """(line, column, key) of each citation in the body."""
+    return [(number + article.body_line, match.start() + 1, match.group(1))
+            for number, text in enumerate(article.body.split("\n"))
+            for match in _CITED.finditer(text)]
 
 
 def unused_entries(articles: list[Article], budget: Budget) -> list[str]:
-    """A note for each bibliography entry that no article naming the file cites
-    (an issue.yaml bibliography serves every article, so it is judged once)."""
+    """A note for each bibliography entry that no article naming the file cites."""
+    return [f"{where}: note: '{key}' in {name} is never cited"
+            for where, key, name in unused(articles, budget)]
+
+
+def unused(articles: list[Article], budget: Budget) -> list[tuple[Path, str, str]]:
+    """(where, key, file) of each bibliography entry that no article naming the
+    file cites (an issue.yaml bibliography serves every article, so it is judged once)."""
     users: dict[str, list[Article]] = {}
     for article in articles:
         if article.bibliography:
@@ -54,8 +64,7 @@ def unused_entries(articles: list[Article], budget: Budget) -> list[str]:
     for name, group in users.items():
         cited = {m.group(1) for article in group for m in _CITED.finditer(article.body)}
         where = group[0].path if len(group) == 1 else group[0].issue.folder / "issue.yaml"
-        notes += [f"{where}: note: '{key}' in {name} is never cited"
-                  for key in entry_keys(group[0].issue.folder / name, budget)
+        notes += [(where, key, name) for key in entry_keys(group[0].issue.folder / name, budget)
                   if key not in cited]
     return notes
 

@@ -38,8 +38,15 @@ def parser() -> argparse.ArgumentParser:
     issue.add_argument("folder", type=Path, help="an issue folder holding issue.yaml")
     article = commands.add_parser("article", help="build one article's offprint")
     article.add_argument("manuscript", type=Path, help="a .md file listed in its issue.yaml")
-    check = commands.add_parser("check", help="validate issue.yaml and front matter; build nothing")
+    check = commands.add_parser("check", help="the preflight: every finding in the sources "
+                                "(and a proof round's logs and PDFs); writes report.html")
     check.add_argument("folder", type=Path)
+    check.add_argument("--round", metavar="N", help="also read proof round N ('last': the latest)")
+    diff = commands.add_parser("diff", help="what changed between two proof rounds "
+                               "(default: the last two); writes round-M/diff-N-M.html")
+    diff.add_argument("folder", type=Path)
+    diff.add_argument("--from", dest="old", type=int, metavar="N")
+    diff.add_argument("--to", dest="new", type=int, metavar="M")
     office = commands.add_parser("import", help="bring a .docx or .odt manuscript into an issue")
     office.add_argument("file", type=Path, help="the author's .docx or .odt file")
     office.add_argument("--into", type=Path, required=True, help="the issue folder")
@@ -135,7 +142,7 @@ def _restore_signals(previous: dict) -> None:
 
 
 def _dispatch(args, dirs: BuildDirs) -> int:
-    from . import issue as issues, manuscript
+    from . import issue as issues
 
     if args.command == "import":
         from .intake import import_manuscript
@@ -143,16 +150,11 @@ def _dispatch(args, dirs: BuildDirs) -> int:
                                 manifest=not args.no_manifest, changes=args.changes).report())
         return 0
     if args.command == "check":
-        from .citations import unused_entries
-        from .runner import Budget
-
-        issue, articles = issues.load(args.folder)
-        for article in articles:
-            for line in [*article.warnings, *manuscript.stop_at_errors(manuscript.check(article))]:
-                print(printable(line), file=sys.stderr)
-        for note in unused_entries(articles, Budget.of(issue.limits)):
-            print(printable(note))
-        print(printable(f"{issue.folder}: {len(articles)} articles, all valid"))
+        return _check(args, dirs)
+    if args.command == "diff":
+        from . import diff
+        made = diff.diff_rounds(args.folder, dirs, args.old, args.new)
+        print(printable(diff.summary(made)))
         return ExitCode.SUCCESS
     if args.command == "archive":
         return _archive(args, dirs)
@@ -166,6 +168,21 @@ def _dispatch(args, dirs: BuildDirs) -> int:
     for folder in folders:
         worst = max(worst, _report(issues.build_issue(folder, dirs, jobs=args.jobs)))
     return worst
+
+
+def _check(args, dirs: BuildDirs) -> int:
+    """The preflight: warnings on stderr, notes and the report's place on stdout;
+    errors stop with exit 3, every one named."""
+    from . import preflight, report
+
+    round_folder = preflight.round_folder(dirs, args.folder, args.round) if args.round else None
+    found = preflight.run(args.folder, dirs, round_folder)
+    written = report.write(found, round_folder or dirs.issue(found.issue.slug))
+    for line in report.warnings(found):
+        print(line, file=sys.stderr)
+    print(report.summary(found, written))
+    preflight.refuse_errors(found.findings)
+    return ExitCode.SUCCESS
 
 
 def _archive(args, dirs: BuildDirs) -> int:

@@ -169,11 +169,13 @@ def build_issue(folder: Path, dirs: BuildDirs, *, jobs: int,
                 only: set[str] | None = None) -> IssueResult:
     """Build an issue's offprints and, unless only some articles were asked
     for, its issue PDF; check everything made before it replaces anything."""
+    from . import preflight
     issue, articles = load(folder)
     if only and not only & {a.slug for a in articles}:
         raise InputError(f"{', '.join(only)} is not listed in issue.yaml",
                          where=Location(folder / "issue.yaml"),
                          hint="add the file to 'articles' in issue.yaml")
+    preflight.refuse_errors(preflight.gate([a for a in articles if not only or a.slug in only]))
     progress = Progress()
     with issue_lock(dirs.issue(issue.slug)):
         state = State(dirs.issue(issue.slug) / "state.json")
@@ -182,6 +184,7 @@ def build_issue(folder: Path, dirs: BuildDirs, *, jobs: int,
                                     only=only, state=state)
             if not result.failures and not only:
                 result.issue_pdf = _issue_pdf(issue, articles, result, dirs, progress, state)
+                result.notes += _remove_stale(issue, dirs)
         finally:
             progress.close()
     return result
@@ -208,6 +211,16 @@ def _issue_pdf(issue: Issue, articles: list[Article], result: IssueResult, dirs:
     state.data["issue_key"] = issue_key
     state.save()
     return output
+
+
+def _remove_stale(issue: Issue, dirs: BuildDirs) -> list[str]:
+    """Offprints and logs of articles issue.yaml no longer lists go with the final build."""
+    from .preflight import stale_outputs
+    removed = []
+    for path in stale_outputs(issue, dirs):
+        path.unlink(missing_ok=True)
+        removed.append(f"{path}: removed (its article is no longer in issue.yaml)")
+    return removed
 
 
 def build_articles(issue: Issue, articles: list[Article], dirs: BuildDirs, *, jobs: int,

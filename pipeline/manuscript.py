@@ -32,15 +32,18 @@ LINK_SCHEMES = ("http://", "https://", "mailto:", "doi:")
 
 @dataclass(frozen=True)
 class Finding:
-    """One problem in a manuscript: an error stops the build, a warning is printed."""
+    """One problem in a manuscript: an error stops the build, a warning is
+    printed, a note is for the editor's eye (the preflight's)."""
 
-    severity: str        # "error" or "warning"
+    severity: str        # "error", "warning" or "note"
     message: str
     where: Location
     hint: str = ""
+    page: int | None = None   # the page of the article's PDF, where only the PDF knows
 
     def __str__(self) -> str:
-        text = f"{self.where}: {self.severity}: {self.message}"
+        place = f"{self.where}" + (f" (page {self.page})" if self.page else "")
+        text = f"{place}: {self.severity}: {self.message}"
         return text + (f"\n  what to do: {self.hint}" if self.hint else "")
 
 
@@ -114,6 +117,8 @@ def _bisect(starts: list[int], offset: int) -> int:
 
 
 def _blank(text: str) -> str:
+    if "\n" not in text:
+        return " " * len(text)
     return re.sub(r"[^\n]", " ", text)
 
 
@@ -460,3 +465,222 @@ def _math_problem(token: str, commands: frozenset) -> tuple[str, str] | None:
     return (f"{token} is not a math command this journal prints",
             "use the math commands of KaTeX's list (\\frac, \\alpha, \\sum...); TeX programming "
             "(\\def, \\input, \\csname...) is refused")
+
+
+# ======================================================= the preflight's review
+def review(article: Article) -> list[Finding]:
+    """What needs an editor's decision before print, beyond check(): placeholders,
+    captions, house style and the shape of URLs. A placeholder is an error (no
+    final PDF prints it); the rest are warnings and notes."""
+    body = Body(article)
+    prose = _prose(body)
+    findings = (_placeholders(body) + _figure_captions(body) + _tables(body) + _quotes(body, prose)
+                + _ranges(body, prose) + _spaces(body, prose) + _abbreviations(body, prose)
+                + _url_shapes(body))
+    return sorted(findings, key=lambda f: (f.where.line or 0, f.where.column or 0))
+
+
+_URL_TEXT = re.compile(r"\b(?:https?|ftp)://[^\s<>\]()]+|\bwww\.[^\s<>\]()]+")
+_ATTRIBUTES = re.compile(r"\{[^{}\n]*\}")
+
+
+def _prose(body: Body) -> str:
+    """`plain` with link targets, URLs, note labels and {attributes} blanked: the words that print."""
+    text = body.plain
+    for pattern in (_LINK_TARGET, _AUTOLINK, _REFERENCE_DEFINITION, _URL_TEXT, _ATTRIBUTES,
+                    _NOTE_REFERENCE):
+        text = pattern.sub(lambda m: _blank(m.group()), text)
+    return text
+
+
+# ---------------------------------------------------------- placeholders
+_PLACEHOLDER = re.compile(r"\b(?:TODO|TBD|FIXME|XXX)\b|\[[a-z ]{2,20} missing\]")
+_PLACEHOLDER_WORDS = ("TODO", "TBD", "FIXME", "XXX", " missing]")
+
+
+def placeholders(article: Article) -> list[Finding]:
+    """The placeholders of the body (a fast path for the many bodies without one)."""
+    body = article.body
+    return _placeholders(Body(article)) if any(word in body for word in _PLACEHOLDER_WORDS) else []
+
+
+def _placeholders(body: Body) -> list[Finding]:
+    return [body.error(m.start(), f"placeholder '{m.group()}' is still in the text",
+                       "write what belongs here, or delete the placeholder")
+            for m in _PLACEHOLDER.finditer(body.code_free)]
+
+
+# ------------------------------------------------------ figures and tables
+def _figure_captions(body: Body) -> list[Finding]:
+    """An image alone in its paragraph is a figure, captioned by its alt text."""
+    findings = []
+    for match in _IMAGE.finditer(body.plain):
+        if not match.group()[2:-1].strip():
+            alone = _paragraph_at(body, match.start()).startswith("![")
+            what = ("figure has no caption (and no alt text for readers who cannot see it)"
+                    if alone else "image has no alt text")
+            findings.append(Finding("warning", what, body.where(match.start()),
+                                    "write the caption between the brackets: ![Map of the "
+                                    "Kabul basin](figures/map.png)"))
+    return findings
+
+
+def _paragraph_at(body: Body, offset: int) -> str:
+    start = body.plain.rfind("\n\n", 0, offset)
+    return body.plain[start + 2 if start >= 0 else 0:].lstrip()
+
+
+_TABLE_RULE = re.compile(r"(?m)^[ ]{0,3}(?:\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)+\|?"
+                         r"|\+(?:[-=:]+\+)+)[ \t]*$")
+_CAPTION = re.compile(r"(?:Table)?:[ \t]")
+_CAPTION_TYPED = re.compile(r"(?i)[*_]{0,2}(?:table|tab\.)\s*\d+[.:]")
+
+
+def _tables(body: Body) -> list[Finding]:
+    """Each table has a caption (a 'Table: ...' line above or below it); a
+    'Table 1:' paragraph beside it was meant as one but prints as a paragraph."""
+    findings, seen = [], set()
+    for rule in _TABLE_RULE.finditer(body.plain):
+        start, end = _block_around(body.plain, rule.start())
+        if start in seen:
+            continue
+        seen.add(start)
+        before, after = _neighbour(body.plain, start, -1), _neighbour(body.plain, end, 1)
+        neighbours = [n for n in (before, after) if n]
+        if any(_CAPTION.match(text) for _, text in neighbours):
+            continue
+        typed = [(offset, text) for offset, text in neighbours if _CAPTION_TYPED.match(text)]
+        if typed:
+            findings.append(Finding("warning", "this paragraph looks like the caption of the table "
+                                    "beside it, but prints as an ordinary paragraph",
+                                    body.where(typed[0][0]), "begin the line with 'Table: ' "
+                                    "(Table: Water flows, 2010–2020) to make it the table's caption"))
+        else:
+            findings.append(Finding("warning", "table has no caption", body.where(start),
+                                    "add a line 'Table: what the table shows' right above or "
+                                    "below it, separated by a blank line"))
+    return findings
+
+
+def _block_around(text: str, offset: int) -> tuple[int, int]:
+    """Start and end of the run of non-blank lines holding offset."""
+    gap = text.rfind("\n\n", 0, offset)
+    start = gap + 2 if gap >= 0 else 0
+    gap = text.find("\n\n", offset)
+    return start, gap if gap >= 0 else len(text)
+
+
+def _neighbour(text: str, offset: int, direction: int) -> tuple[int, str] | None:
+    """(offset, text) of the block just before (-1) or after (1) offset's block."""
+    if direction < 0:
+        head = text[:offset].rstrip()
+        if not head:
+            return None
+        start, _ = _block_around(text, len(head) - 1)
+        return start, text[start:len(head)]
+    tail = text[offset:]
+    lead = len(tail) - len(tail.lstrip())
+    if lead == len(tail):
+        return None
+    start, end = _block_around(text, offset + lead)
+    return start, text[start:end]
+
+
+# ------------------------------------------------------------ house style
+_STRAIGHT_DOUBLE = re.compile(r'"')
+_ELIDED_YEAR = re.compile(r"(?<![\w'])'(?=\d)")
+_RANGE = re.compile(r"(?<![\w./\-–])(\d{1,4})-(\d{1,4})(?![\w/\-])")
+_DOUBLE_SPACE = re.compile(r"(?<=\S) {2,}(?=\S)")
+_ABBREVIATION = re.compile(r"\b(?:(pp?|[Nn]o|[Vv]ol)\.|(pp)[ ])(\d+)")
+_HOUSE_FORMULA = re.compile(r"Vol\.\d+, No\.\d")   # the house's own 'Vol.40, No.6'
+
+
+def _quotes(body: Body, prose: str) -> list[Finding]:
+    """Straight quotes Pandoc cannot pair print straight: the house's are curly."""
+    findings = []
+    for start, text in _paragraphs_of(prose):
+        doubles = [m.start() for m in _STRAIGHT_DOUBLE.finditer(text)]
+        if len(doubles) % 2:
+            findings.append(Finding("warning", 'a straight quote (") with no partner in its '
+                                    "paragraph prints straight", body.where(start + doubles[-1]),
+                                    'type the curly quote meant: “ or ”'))
+        for match in _ELIDED_YEAR.finditer(text):
+            findings.append(Finding("warning", "a straight ' before a number becomes an opening "
+                                    "quote (‘90s)", body.where(start + match.start()),
+                                    "type the apostrophe ’ (’90s)"))
+    return findings
+
+
+def _paragraphs_of(text: str):
+    position = 0
+    for gap in [*_BLANK_LINE.finditer(text), None]:
+        end = gap.start() if gap else len(text)
+        yield position, text[position:end]
+        position = gap.end() if gap else end
+
+
+def _ranges(body: Body, prose: str) -> list[Finding]:
+    return [Finding("warning", f"'{m.group()}' is a range with a hyphen",
+                    body.where(m.start() + len(m.group(1))),
+                    f"a range takes an en dash: type {m.group(1)}--{m.group(2)} "
+                    f"or {m.group(1)}–{m.group(2)}")
+            for m in _RANGE.finditer(prose)]
+
+
+def _spaces(body: Body, prose: str) -> list[Finding]:
+    """Two spaces typed between words (read in the text as typed: blanked code
+    and labels leave spaces of their own; table rows are aligned on purpose)."""
+    return [Finding("note", "two spaces between words (they print as one)",
+                    body.where(m.start()), "type one space")
+            for m in _DOUBLE_SPACE.finditer(body.text)
+            if prose[m.start() - 1:m.end() + 1] == body.text[m.start() - 1:m.end() + 1]
+            and not _line_of(body.text, m.start()).lstrip().startswith(("|", "+"))]
+
+
+def _line_of(text: str, offset: int) -> str:
+    return text[text.rfind("\n", 0, offset) + 1:]
+
+
+def _abbreviations(body: Body, prose: str) -> list[Finding]:
+    formulas = {m.start() + 7 for m in _HOUSE_FORMULA.finditer(prose)}
+    findings = []
+    for match in _ABBREVIATION.finditer(prose):
+        if match.start() in formulas or prose[match.start() - 5:match.start()].startswith("Vol."):
+            continue
+        word = match.group(1) or match.group(2)
+        findings.append(Finding("warning", f"'{match.group()}': the house writes "
+                                f"'{word}. {match.group(3)}' (a full stop, then a space)",
+                                body.where(match.start()), f"type '{word}. ' before the number"))
+    return findings
+
+
+# ------------------------------------------------------------------ URLs
+_HOST = re.compile(r"(?i)(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,63}(?::\d{1,5})?|localhost")
+_BROKEN_SCHEME = re.compile(r"(?i)\bhttps?(?::/?(?!/)|//)|\bhtps?://|\bwww\.\.")
+
+
+def _url_shapes(body: Body) -> list[Finding]:
+    """Web addresses that cannot be visited: a broken scheme or host."""
+    findings = []
+    targets = [(m.start(1), m.group(1)) for m in _LINK_TARGET.finditer(body.plain)]
+    targets += [(m.start(), m.group()) for m in _URL_TEXT.finditer(body.plain)]
+    for offset, url in dict(targets).items():
+        parts = urllib.parse.urlsplit(url if "://" in url else "http://" + url)
+        if parts.scheme.lower() in ("http", "https") and not _HOST.fullmatch(parts.netloc):
+            findings.append(Finding("warning", f"'{url}' is not a web address that can be "
+                                    "visited (its host is malformed)", body.where(offset),
+                                    "copy the address again from the browser's address bar"))
+    for match in _BROKEN_SCHEME.finditer(body.plain):
+        findings.append(Finding("warning", f"'{match.group()}' is a malformed web address",
+                                body.where(match.start()), "write it as https://..."))
+    return findings
+
+
+def links(article: Article) -> list[tuple[str, str, Location]]:
+    """(text, target, place) of each inline link [text](target) of the body."""
+    body = Body(article)
+    found = []
+    for match in re.finditer(r"(?<!!)\[([^\[\]]+)\]\([ \t]*<?([^\s)>]+)", body.plain):
+        if not match.group(1).startswith("^"):
+            found.append((match.group(1), match.group(2), body.where(match.start())))
+    return found

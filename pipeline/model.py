@@ -177,6 +177,7 @@ AUTHOR = Record({
     "email": _optional(Text(pattern=r"[^@\s]+@[^@\s]+\.[^@\s]+", example="name@example.org")),
 })
 DOI = Text(pattern=r"10\.\d{4,9}/\S+", example="10.1234/spotlight.2022.06.1")
+PAGE_BUDGET = Integer(1, 2000)   # pages an article should not pass (issue.yaml: the default)
 ARTICLE = Record({
     "title": _required(Text(300)),
     "subtitle": _optional(Text(300)),
@@ -185,6 +186,7 @@ ARTICLE = Record({
     "language": _optional(Choice(tuple(LANGUAGES))),
     "doi": _optional(DOI),
     "bibliography": _optional(Text(200)),
+    "page_budget": _optional(PAGE_BUDGET),
     # Optional, for manuscripts that say where they belong: must agree with issue.yaml.
     "volume": _optional(Integer(1, 999)),
     "number": _optional(Integer(1, 99)),
@@ -225,6 +227,7 @@ ISSUE = Record({
     "allow_raw_latex": _optional(Boolean(), False),
     "bibliography": _optional(Text(200)),
     "cover": _optional(Boolean(), False),
+    "page_budget": _optional(PAGE_BUDGET),
     "articles": _required(ListOf(Text(200), min_items=1, max_items=100)),
     "editorial": _optional(EDITORIAL, dict),
     "deposit": _optional(DEPOSIT, dict),
@@ -269,6 +272,7 @@ class Issue:
     allow_raw_latex: bool = False
     bibliography: str | None = None   # a file of the issue folder, for every article
     cover: bool = False
+    page_budget: int | None = None    # the preflight warns of an article longer than this
     editorial: dict = field(default_factory=dict)
     deposit: dict = field(default_factory=dict)
     limits: Limits = Limits()
@@ -305,6 +309,7 @@ class Article:
     language: str = "en"
     doi: str | None = None
     bibliography: str | None = None   # the article's, else the issue's
+    page_budget: int | None = None    # the article's, else the issue's
     digest: str = ""  # sha256 of the manuscript bytes read: what is built is what is keyed
     warnings: tuple[str, ...] = ()  # about the front matter, printed with the build's
 
@@ -420,5 +425,6 @@ def load_article(path: Path, issue: Issue) -> Article:
         authors=tuple(Author(**author) for author in values["authors"]),
         keywords=tuple(values["keywords"]), language=values["language"] or issue.language,
         doi=values["doi"], bibliography=values["bibliography"] or issue.bibliography,
+        page_budget=values["page_budget"] or issue.page_budget,
         digest=hashlib.sha256(raw).hexdigest(),
         warnings=tuple(yaml_comment_warnings(manuscript.front_matter, path, first_line=2)))

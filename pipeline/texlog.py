@@ -117,6 +117,49 @@ def overfull_lines(log: Path, more_than: float = 1.0) -> list[Overfull]:
             if float(points) > more_than]
 
 
+@dataclass
+class OverfullLine:
+    points: float
+    words: list[str]
+    page: int          # the page being filled when TeX reported it (1 = the first shipped)
+
+
+_OVERFULL_TEXT = re.compile(r"^Overfull \\hbox \((\d+(?:\.\d+)?)pt too wide\)[^\n]*\n((?:.+\n)*)",
+                            re.M)
+_SHIPOUT = re.compile(r"(?<![\w\\])\[(\d+)(?=[\]\s{<])")
+# '\T1/qpl/m/n/12 ', '\TU/TeXGyrePagella(0)/m/it/12 ': the font switches TeX prints
+_FONT_SWITCH = re.compile(r"\\[A-Z0-9]+/[^/\s]+/[^/\s]+/[^/\s]+/[\d.]+(?:\s|$)|\[\]|\$\S*\$|\|")
+
+
+def overfull_details(log: Path, more_than: float = 1.0) -> list[OverfullLine]:
+    """Each overfull line: how far it runs out, its words as TeX printed them, its page."""
+    text = read(log)
+    found = []
+    for match in _OVERFULL_TEXT.finditer(text):
+        if float(match.group(1)) <= more_than:
+            continue
+        printed = re.sub(r"(?m)^(.{79})\n", r"\1", match.group(2))  # TeX wraps its log at 79
+        words = [re.sub(r"(?<=[^\W\d_])-(?=[^\W\d_])", "", word).rstrip("-")  # hyphenation points
+                 for word in re.findall(r"[^\W_][\w’'-]*", _FONT_SWITCH.sub(" ", printed))]
+        page = len(_SHIPOUT.findall(text, 0, match.start())) + 1
+        found.append(OverfullLine(float(match.group(1)), words, page))
+    return found
+
+
+_MISSING_WRAPPED = re.compile(r"^Missing character: There is no (.+?) (?:\(U\+([0-9A-F]+)\) )?"
+                              r"in font ([^!]+?)!", re.M)  # the font's name may wrap
+
+
+def missing_characters(log: Path) -> list[tuple[str, str, str]]:
+    """(character, code point, font) of each glyph a font lacked, once each."""
+    found = {}
+    for match in _MISSING_WRAPPED.finditer(read(log)):
+        char = match.group(1)
+        found.setdefault(char, (char, match.group(2) or f"{ord(char[0]):04X}",
+                                match.group(3).replace("\n", "")))
+    return list(found.values())
+
+
 def _advice(message: str) -> str:
     if "Unicode character" in message:
         return ("this character has no glyph in the house fonts; replace it, or ask for it "

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import RESOURCES, copy_issue, seed_cache
+from helpers import RESOURCES, ROUND_EDIT, copy_issue, make_round, seed_cache
 from pipeline.issue import IssueResult, build_issue
 from pipeline.paths import MANUSCRIPT, BuildDirs
 
@@ -74,3 +74,20 @@ def fresh_build(project, tmp_path) -> Path:
     build = tmp_path / "build"
     seed_cache(build, project.build)
     return build
+
+
+@pytest.fixture(scope="session")
+def two_rounds(tmp_path_factory, built_sample):
+    """The sample as proof rounds 1 and 2 (laid out by helpers.make_round from
+    final builds); between them one sentence of sco-summit.md changes (ROUND_EDIT)."""
+    tmp = tmp_path_factory.mktemp("rounds")
+    folder = copy_issue(built_sample.folder, tmp)
+    shutil.copytree(built_sample.dirs.root, tmp / "build", symlinks=True)
+    make_round(folder, tmp / "build", 1)
+    manuscript = folder / "sco-summit.md"
+    old, new = ROUND_EDIT
+    manuscript.write_text(manuscript.read_text(encoding="utf-8").replace(old, new, 1),
+                          encoding="utf-8")
+    build(folder, tmp / "build")
+    make_round(folder, tmp / "build", 2)
+    return folder, BuildDirs(tmp / "build")

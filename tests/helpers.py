@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import shutil
 import subprocess
@@ -169,3 +170,38 @@ def markdown_leftovers(text: str, allowed: tuple[str, ...] = ()) -> list[str]:
     context; `allowed` names syntax a test prints on purpose."""
     return [text[max(0, m.start() - 30):m.end() + 30] for m in MARKDOWN_LEFTOVERS.finditer(text)
             if not m.group().startswith(tuple(allowed))]
+
+
+# The one change between the two proof rounds of the `two_rounds` fixture
+# (sco-summit.md, line 16); the two spaces typed are a finding for the report.
+ROUND_EDIT = ("in an unusually difficult environment", "in an exceptionally  tense environment")
+
+
+def make_round(issue_folder: Path, build_root: Path, number: int, *, dpi: int = 30) -> Path:
+    """Lay out the issue's current final build as proof round `number`, in the
+    form `build.py proof` writes (round.json, sources/, articles/, pages/, logs/),
+    for tests of what reads rounds."""
+    from pipeline.issue import State
+    slug = issue_folder.name
+    built = build_root / slug
+    folder = built / "proofs" / f"round-{number}"
+    shutil.copytree(issue_folder, folder / "sources")
+    shutil.copytree(built / "articles", folder / "articles")
+    (folder / "logs").mkdir()
+    for log in (built / "logs").glob("*.log"):
+        shutil.copy(log, folder / "logs")
+    shutil.copy(built / "issue.pdf", folder / "proof.pdf")
+    state = State(built / "state.json").data["articles"]
+    (folder / "pages").mkdir()
+    entries = []
+    for pdf in sorted(folder.glob("articles/*.pdf")):
+        subprocess.run(["pdftoppm", "-png", "-r", str(dpi), pdf, folder / "pages" / pdf.stem],
+                       check=True)
+        for image in (folder / "pages").glob(f"{pdf.stem}-*.png"):  # pdftoppm pads k
+            image.rename(image.with_name(f"{pdf.stem}-{int(image.stem.rsplit('-', 1)[1])}.png"))
+        entries.append({"slug": pdf.stem, "first_page": state[pdf.stem]["first_page"],
+                        "pages": state[pdf.stem]["pages"], "pdf": f"articles/{pdf.name}"})
+    (folder / "round.json").write_text(json.dumps({
+        "round": number, "date": "2026-11-25", "checksum": f"{number:07d}abc",
+        "articles": entries, "issue_pdf": "proof.pdf", "placeholders": []}))
+    return folder

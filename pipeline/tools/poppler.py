@@ -1,6 +1,9 @@
-"""Poppler's command-line tools: the text layer and the fonts of a PDF."""
+"""Poppler's command-line tools: the text layer, word positions and the fonts of a PDF."""
 from __future__ import annotations
 
+import html
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InvalidOutput, Location
@@ -33,3 +36,67 @@ def fonts(pdf: Path) -> list[dict]:
         table.append({"name": parts[0], "embedded": parts[-5] == "yes", "unicode": parts[-3] == "yes",
                       "type": " ".join(parts[1:-6])})
     return table
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+
+@dataclass(frozen=True)
+class Line:
+    words: tuple[Word, ...]
+    block: int                     # lines of one poppler block share this number
+
+    @property
+    def text(self) -> str:
+        return " ".join(word.text for word in self.words)
+
+    @property
+    def box(self) -> tuple[float, float, float, float]:
+        return (min(w.x0 for w in self.words), min(w.y0 for w in self.words),
+                max(w.x1 for w in self.words), max(w.y1 for w in self.words))
+
+
+@dataclass(frozen=True)
+class PageLayout:
+    width: float
+    height: float
+    lines: tuple[Line, ...]
+
+    @property
+    def words(self) -> list[Word]:
+        return [word for line in self.lines for word in line.words]
+
+
+_TAG = re.compile(r'<(page|block|line|word) ([^>]*)>(?:([^<]*)</word>)?')
+_NUMBER = re.compile(r'(\w+)="([\d.]+)"')
+
+
+def page_layouts(pdf: Path) -> list[PageLayout]:
+    """Each page's lines of words with their boxes in points, top-left origin
+    (pdftotext -bbox-layout), in reading order."""
+    pages, lines, words, block = [], [], [], 0
+
+    def close_line():
+        if words:
+            lines.append(Line(tuple(words), block))
+            words.clear()
+    for match in _TAG.finditer(_run(["pdftotext", "-bbox-layout", str(pdf), "-"], pdf)):
+        tag, numbers = match.group(1), dict(_NUMBER.findall(match.group(2)))
+        if tag == "word":
+            words.append(Word(html.unescape(match.group(3)), float(numbers["xMin"]),
+                              float(numbers["yMin"]), float(numbers["xMax"]), float(numbers["yMax"])))
+            continue
+        close_line()
+        if tag == "block":
+            block += 1
+        elif tag == "page":
+            lines = []
+            pages.append((float(numbers["width"]), float(numbers["height"]), lines))
+    close_line()
+    return [PageLayout(width, height, tuple(found)) for width, height, found in pages]
