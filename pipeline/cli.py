@@ -38,6 +38,14 @@ def parser() -> argparse.ArgumentParser:
     issue.add_argument("folder", type=Path, help="an issue folder holding issue.yaml")
     article = commands.add_parser("article", help="build one article's offprint")
     article.add_argument("manuscript", type=Path, help="a .md file listed in its issue.yaml")
+    proof = commands.add_parser("proof", help="marked proofs in a new round under "
+                                "build/<issue>/proofs/round-N/ if the sources changed")
+    proof.add_argument("target", nargs="?", type=Path, default=MANUSCRIPT,
+                       help="an issue folder, one .md manuscript (listed or not), or a folder "
+                            "of issues (default: every issue under manuscript/)")
+    proof.add_argument("--watch", action="store_true",
+                       help="rebuild a live proof on every save until Ctrl-C "
+                            "(build/<issue>/proofs/live/)")
     check = commands.add_parser("check", help="validate issue.yaml and front matter; build nothing")
     check.add_argument("folder", type=Path)
     office = commands.add_parser("import", help="bring a .docx or .odt manuscript into an issue")
@@ -153,6 +161,8 @@ def _dispatch(args, dirs: BuildDirs) -> int:
         return ExitCode.SUCCESS
     if args.command == "archive":
         return _archive(args, dirs)
+    if args.command == "proof":
+        return _proof(args, dirs)
     if args.command == "verify":
         return _verify(args.path)
     if args.command == "article":
@@ -184,6 +194,17 @@ def _archive(args, dirs: BuildDirs) -> int:
         for slug in archived.not_registrable:
             print(f"  not registrable with Crossref: {slug} has no doi:", file=sys.stderr)
     return worst
+
+
+def _proof(args, dirs: BuildDirs) -> int:
+    from . import proof, watch
+
+    if args.watch:
+        return watch.watch(args.target, dirs, jobs=args.jobs)
+    single = args.target.suffix == ".md" or (args.target / "issue.yaml").exists()
+    for target in [args.target] if single else _issue_folders(args.target):
+        print(printable(proof.summary(proof.build_proof(target, dirs, jobs=args.jobs))))
+    return ExitCode.SUCCESS
 
 
 def _verify(path: Path) -> int:

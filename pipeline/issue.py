@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
-from .article import Built, Figure, build_article, figure_files
+from .article import FINAL, Built, BuildMode, Figure, build_article, figure_files
 from .errors import InputError, InvalidOutput, Location, PipelineError, printable
 from .model import Article, Issue, load_article, load_issue
 from .paths import ROOT, STYLES, TEMPLATES, BuildDirs
@@ -86,7 +86,8 @@ def content_key(article: Article, shared: str, figures: str) -> str:
     bibliography = ""
     if article.bibliography:
         bibliography = hashlib.sha256(read_input(article.issue.folder / article.bibliography)).hexdigest()
-    parts = (shared, article.digest, article.issue.digest, figures, bibliography)
+    parts = (shared, article.digest, article.issue.digest, figures, bibliography,
+             *article.placeholders)  # a proof's '[bio missing]' prints other LaTeX
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
@@ -212,8 +213,8 @@ def _issue_pdf(issue: Issue, articles: list[Article], result: IssueResult, dirs:
 
 def build_articles(issue: Issue, articles: list[Article], dirs: BuildDirs, *, jobs: int,
                    progress=None, only: set[str] | None = None,
-                   state: State | None = None) -> IssueResult:
-    """Build (or reuse) every article with its issue page numbers."""
+                   state: State | None = None, mode: BuildMode = FINAL) -> IssueResult:
+    """Build (or reuse) every article with its issue page numbers (as final PDFs or proofs)."""
     state = state or State(dirs.issue(issue.slug) / "state.json")
     shared = _shared_digest(TEMPLATES, STYLES / issue.style, ROOT / "pipeline")
     figures = figure_files(issue.folder, dirs, tuple(articles))
@@ -239,7 +240,7 @@ def build_articles(issue: Issue, articles: list[Article], dirs: BuildDirs, *, jo
         try:
             built = build_article(a, first, dirs.article_pdf(issue.slug, a.slug), dirs,
                                   key=keys[a.slug], stage=lambda name: progress.stage(a.slug, name),
-                                  figures=figures)
+                                  figures=figures, mode=mode)
         except PipelineError as error:
             progress.done(a.slug, failed=True)
             return a, error

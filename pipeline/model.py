@@ -306,6 +306,7 @@ class Article:
     doi: str | None = None
     bibliography: str | None = None   # the article's, else the issue's
     digest: str = ""  # sha256 of the manuscript bytes read: what is built is what is keyed
+    placeholders: tuple[str, ...] = ()  # printed fields a proof fills in ('authors[0].bio')
 
     @property
     def slug(self) -> str:
@@ -401,11 +402,14 @@ def _say_top(data: YamlData):
     return say
 
 
-def load_article(path: Path, issue: Issue) -> Article:
-    """Read and validate one manuscript against its issue."""
+def load_article(path: Path, issue: Issue, *, proof: bool = False) -> Article:
+    """Read and validate one manuscript against its issue. For a proof, a
+    printed field still missing (title, an author's name or bio) prints as
+    '[bio missing]' and is listed in Article.placeholders; a final build refuses it."""
     raw = read_input(path)
     manuscript = split_front_matter(path, decode_text(path, raw))
     data = load_yaml(manuscript.front_matter, path, first_line=2)
+    placeholders = _fill_placeholders(data.value) if proof else []
     values = ARTICLE.check(data.value, _say_top(data), data)
     for key in ("volume", "number", "year", "month"):
         if values[key] is not None and values[key] != getattr(issue, key):
@@ -419,4 +423,24 @@ def load_article(path: Path, issue: Issue) -> Article:
         authors=tuple(Author(**author) for author in values["authors"]),
         keywords=tuple(values["keywords"]), language=values["language"] or issue.language,
         doi=values["doi"], bibliography=values["bibliography"] or issue.bibliography,
-        digest=hashlib.sha256(raw).hexdigest())
+        digest=hashlib.sha256(raw).hexdigest(), placeholders=tuple(placeholders))
+
+
+def _fill_placeholders(front: object) -> list[str]:
+    """Put '[<field> missing]' where a printed field is missing or empty; return their names."""
+    if not isinstance(front, dict):
+        return []
+    filled = []
+
+    def fill(record: dict, key: str, name: str) -> None:
+        if record.get(key) is None or str(record[key]).strip() == "":
+            record[key] = f"[{key} missing]"
+            filled.append(name)
+    fill(front, "title", "title")
+    if not front.get("authors"):
+        front["authors"] = [{}]
+    for index, author in enumerate(front["authors"] if isinstance(front["authors"], list) else []):
+        if isinstance(author, dict):
+            fill(author, "name", f"authors[{index}].name")
+            fill(author, "bio", f"authors[{index}].bio")
+    return filled

@@ -1,4 +1,4 @@
-"""Poppler's command-line tools: the text layer and the fonts of a PDF."""
+"""Poppler's command-line tools: the text layer, the fonts and page images of a PDF."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -33,3 +33,15 @@ def fonts(pdf: Path) -> list[dict]:
         table.append({"name": parts[0], "embedded": parts[-5] == "yes", "unicode": parts[-3] == "yes",
                       "type": " ".join(parts[1:-6])})
     return table
+
+
+def page_images(pdf: Path, folder: Path, prefix: str, longest: int) -> list[Path]:
+    """Each page as folder/<prefix>-<k>.png (k from 1), longest side in pixels (pdftoppm)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = folder / f".{prefix}.tmp"
+    _run(["pdftoppm", "-png", "-scale-to", str(longest), str(pdf), str(stem)], pdf)
+    made = sorted(folder.glob(f"{stem.name}-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
+    images = []
+    for number, image in enumerate(made, start=1):  # pdftoppm pads k to the page count's width
+        images.append(image.rename(folder / f"{prefix}-{number}.png"))
+    return images
