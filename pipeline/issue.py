@@ -87,7 +87,7 @@ def content_key(article: Article, shared: str, figures: str) -> str:
     if article.bibliography:
         bibliography = hashlib.sha256(read_input(article.issue.folder / article.bibliography)).hexdigest()
     parts = (shared, article.digest, article.issue.digest, figures, bibliography,
-             *article.placeholders)  # a proof's '[bio missing]' prints other LaTeX
+             *(name for name, _ in article.placeholders))  # a proof's '[bio missing]'
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 

@@ -306,7 +306,7 @@ class Article:
     doi: str | None = None
     bibliography: str | None = None   # the article's, else the issue's
     digest: str = ""  # sha256 of the manuscript bytes read: what is built is what is keyed
-    placeholders: tuple[str, ...] = ()  # printed fields a proof fills in ('authors[0].bio')
+    placeholders: tuple[tuple[str, int], ...] = ()  # a proof's: (field, line) it filled in
 
     @property
     def slug(self) -> str:
@@ -409,7 +409,7 @@ def load_article(path: Path, issue: Issue, *, proof: bool = False) -> Article:
     raw = read_input(path)
     manuscript = split_front_matter(path, decode_text(path, raw))
     data = load_yaml(manuscript.front_matter, path, first_line=2)
-    placeholders = _fill_placeholders(data.value) if proof else []
+    placeholders = _fill_placeholders(data) if proof else []
     values = ARTICLE.check(data.value, _say_top(data), data)
     for key in ("volume", "number", "year", "month"):
         if values[key] is not None and values[key] != getattr(issue, key):
@@ -426,21 +426,23 @@ def load_article(path: Path, issue: Issue, *, proof: bool = False) -> Article:
         digest=hashlib.sha256(raw).hexdigest(), placeholders=tuple(placeholders))
 
 
-def _fill_placeholders(front: object) -> list[str]:
-    """Put '[<field> missing]' where a printed field is missing or empty; return their names."""
+def _fill_placeholders(data: YamlData) -> list[tuple[str, int]]:
+    """Put '[<key> missing]' where a printed field is missing or empty; return
+    each such field's name and the front-matter line it belongs at."""
+    front = data.value
     if not isinstance(front, dict):
         return []
     filled = []
 
-    def fill(record: dict, key: str, name: str) -> None:
+    def fill(record: dict, key: str, name: str, *keys) -> None:
         if record.get(key) is None or str(record[key]).strip() == "":
             record[key] = f"[{key} missing]"
-            filled.append(name)
+            filled.append((name, data.where(*keys).line))
     fill(front, "title", "title")
     if not front.get("authors"):
         front["authors"] = [{}]
     for index, author in enumerate(front["authors"] if isinstance(front["authors"], list) else []):
         if isinstance(author, dict):
-            fill(author, "name", f"authors[{index}].name")
-            fill(author, "bio", f"authors[{index}].bio")
+            fill(author, "name", f"authors[{index}].name", "authors", index)
+            fill(author, "bio", f"authors[{index}].bio", "authors", index)
     return filled

@@ -180,8 +180,8 @@ def _build_round(issue: Issue, articles: list[Article], figures: list[Figure], d
                  tuple(ProofArticle(b.article.slug, b.pdf, b.first_page, b.pages,
                                     dirs.log(issue.slug, b.article.slug)) for b in result.built),
                  issue_pdf,
-                 tuple({"slug": a.slug, "field": name, "file": str(a.path)}
-                       for a in articles for name in a.placeholders),
+                 tuple({"slug": a.slug, "field": name, "file": str(a.path), "line": line}
+                       for a in articles for name, line in a.placeholders),
                  tuple(result.warnings))
     (dirs.folder / "round.json").write_text(json.dumps(made.to_json(), indent=1,
                                                        ensure_ascii=False), encoding="utf-8")
@@ -245,5 +245,12 @@ def summary(made: Round) -> str:
              f"sources unchanged since round {made.number}; no new round: {made.folder}"]
     lines += [f"  {made.issue_pdf}"] if made.issue_pdf else []
     lines += [f"  {a.pdf} (pp. {a.first_page}-{a.first_page + a.pages - 1})" for a in made.articles]
-    lines += [f"  {p['file']}: placeholder printed for {p['field']}" for p in made.placeholders]
+    lines += [f"  {placeholder_line(p)}" for p in made.placeholders]
     return "\n".join(lines + [f"  {w}" for w in made.warnings])
+
+
+def placeholder_line(placeholder: dict) -> str:
+    """'file:line: warning: ...' for one placeholder a proof printed."""
+    return (f"{placeholder['file']}:{placeholder['line']}: warning: {placeholder['field']} is "
+            f"missing; the proof prints [{placeholder['field'].rsplit('.', 1)[-1]} missing] and "
+            "the final build refuses it")

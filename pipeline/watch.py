@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 
 from .article import FIGURE_TYPES
 from .errors import ExitCode, PipelineError, machine_fault, printable
 from .model import BIBLIOGRAPHY_TYPES
 from .paths import BuildDirs
-from .proof import Round, build_proof
+from .proof import Round, build_proof, placeholder_line
 
 STEP_MS = 50        # quiet time that ends a burst of file events
 DEBOUNCE_MS = 400   # the longest a burst is grouped
+WAKE_MS = 500       # watchfiles hands back control this often with no event (none lost)
 
 
 def watch(target: Path, dirs: BuildDirs, *, jobs: int) -> int:
@@ -28,13 +30,17 @@ def watch(target: Path, dirs: BuildDirs, *, jobs: int) -> int:
     target = Path(target).resolve()
     folder = target.parent if target.suffix == ".md" else target
     wanted = _source_filter(target)
-    _rebuild(target, dirs, jobs, saved=None)
-    say(f"watching {folder} (Ctrl-C to stop)")
+    saves = watchfiles.watch(folder, watch_filter=lambda _, path: wanted(Path(path)),
+                             step=STEP_MS, debounce=DEBOUNCE_MS, rust_timeout=WAKE_MS,
+                             yield_on_timeout=True, raise_interrupt=True)
     try:
-        for changes in watchfiles.watch(folder, watch_filter=lambda _, path: wanted(Path(path)),
-                                        step=STEP_MS, debounce=DEBOUNCE_MS,
-                                        raise_interrupt=True):
-            _rebuild(target, dirs, jobs, saved=_latest_save(changes))
+        with closing(saves):
+            next(saves)  # inotify watches from here: no save during the first build is lost
+            _rebuild(target, dirs, jobs, saved=None)
+            say(f"watching {folder} (Ctrl-C to stop)")
+            for changes in saves:
+                if changes:
+                    _rebuild(target, dirs, jobs, saved=_latest_save(changes))
     except KeyboardInterrupt:
         say("stopped watching")
     return ExitCode.SUCCESS
@@ -94,8 +100,7 @@ def findings(made: Round) -> list[str]:
         preflight = None
     check = getattr(preflight, "round_findings", None)
     if check is None:
-        return [*made.warnings,
-                *(f"{p['file']}: placeholder printed for {p['field']}" for p in made.placeholders)]
+        return [*made.warnings, *map(placeholder_line, made.placeholders)]
     return [str(finding) for finding in check(made)]
 
 
