@@ -42,10 +42,12 @@ class BuildMode:
     proof: bool = False
     stamp: str = ""  # the proof's: round, build date, sources checksum (plain words)
 
-    @property
-    def class_keys(self) -> str:
-        """The class keys this mode adds to \\spotlightsetup (after a comma)."""
-        return f",proof=true,proofstamp={{{self.stamp}}}" if self.proof else ""
+    def class_keys(self, lines: bool = True) -> str:
+        """The class keys this mode adds to \\spotlightsetup (after a comma);
+        lines: number the lines (an article's body and notes, not the contents)."""
+        if not self.proof:
+            return ""
+        return f",proof=true,proofstamp={{{self.stamp}}}" + (",prooflines=true" if lines else "")
 
     @property
     def aux_suffix(self) -> str:
@@ -100,7 +102,7 @@ def build_article(article: Article, first_page: int, output: Path, dirs: BuildDi
         _copy_figures(figure_files(issue.folder, dirs) if figures is None else figures, work)
         (work / "pagesetup.tex").write_text(
             f"\\spotlightsetup{{firstpage={first_page},maxpages={issue.limits.pages}"
-            f"{mode.class_keys}}}\n")
+            f"{mode.class_keys()}}}\n")
         warnings = _latex_source(article, work, budget, dirs.cache / "latex", key, stage)
         engine = engines.engine_for(article)
         stage(engines.NAMES[engine])

@@ -27,7 +27,8 @@ def front_matter_source(issue: Issue, built: list[Built], editorial: str,
     doc = Document()  # only its content is used: the preamble must match the format's
     doc.append(Command("pagenumbering", "roman"))  # cover i, contents ii, as the page labels
     setup = (f"series={{{escape_latex(issue.series)}}},volume={issue.volume},"
-             f"number={issue.number},date={{{issue.date_label}}}{mode.class_keys}")
+             f"number={issue.number},date={{{issue.date_label}}}"
+             f"{mode.class_keys(lines=False)}")
     if issue.cover:
         doc.append(Command("spotlightcover", [
             escape_latex(issue.publisher), escape_latex(f"ISSN {issue.issn}" if issue.issn else "")]))

@@ -25,6 +25,7 @@ import hashlib
 import json
 import os
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -154,12 +155,13 @@ def _build_round(issue: Issue, articles: list[Article], figures: list[Figure], d
     date = datetime.date.today().isoformat()
     label = f"Round {number}" if number else "Live proof"
     mode = BuildMode(proof=True, stamp=f"{label}\\quad {date}\\quad sources {checksum}")
+    final = State(BuildDirs(dirs.root).issue(issue.slug) / "state.json")
     if not whole_issue:  # alone: at its issue pages if it was built there, else at page 1
-        final_state = State(BuildDirs(dirs.root).issue(issue.slug) / "state.json")
-        first = final_state.article(articles[0].slug).get("first_page", 1) \
+        first = final.article(articles[0].slug).get("first_page", 1) \
             if articles[0].path in issue.articles else 1
         issue = replace(issue, first_page=first)
-    state = State(dirs.proofs(issue.slug) / "state.json")  # proof page counts, apart from finals
+    state = State(dirs.proofs(issue.slug) / "state.json")  # proofs' own, apart from finals'
+    state.data["pages"] = final.data["pages"] | state.data["pages"]  # lineno moves no page
     result = build_articles(issue, articles, dirs, jobs=jobs, state=state, mode=mode)
     if result.failures:
         _, error = result.failures[0]
@@ -167,15 +169,17 @@ def _build_round(issue: Issue, articles: list[Article], figures: list[Figure], d
             error.message += (" (and " + ", ".join(a.slug for a, _ in result.failures[1:])
                               + " failed too)")
         raise error
-    issue_pdf = None
-    if whole_issue:
-        from . import compose
-        issue_pdf = dirs.issue_pdf(issue.slug)
-        compose.assemble(issue, result.built, dirs, issue_pdf, mode)
-    _copy_sources(issue, articles, figures, dirs.folder / "sources")
-    if thumbnails:
-        for built in result.built:
-            _previews(built.pdf, dirs.folder / "pages", built.article.slug, built.first_page)
+    issue_pdf = dirs.issue_pdf(issue.slug) if whole_issue else None
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:  # pdftoppm, TeX: processes
+        tasks = [pool.submit(_previews, b.pdf, dirs.folder / "pages", b.article.slug,
+                             b.first_page) for b in result.built if thumbnails]
+        if issue_pdf:
+            from . import compose
+            tasks.append(pool.submit(compose.assemble, issue, result.built, dirs, issue_pdf,
+                                     mode))
+        _copy_sources(issue, articles, figures, dirs.folder / "sources")
+        for task in tasks:
+            task.result()  # an error of any of them is raised here
     made = Round(number, dirs.folder, date, checksum,
                  tuple(ProofArticle(b.article.slug, b.pdf, b.first_page, b.pages,
                                     dirs.log(issue.slug, b.article.slug)) for b in result.built),
@@ -224,7 +228,7 @@ def _previews(pdf: Path, folder: Path, slug: str, first_page: int) -> None:
         draw.rectangle((x - 1, y - 1, x + cell.width, y + SHEET_CELL), outline=(150, 150, 150))
         draw.text((x + cell.width // 2, y + SHEET_CELL + 3), f"p. {first_page + index}",
                   fill=(60, 60, 60), anchor="ma")
-    sheet.save(folder / f"{slug}-sheet.png", optimize=True)
+    sheet.save(folder / f"{slug}-sheet.png")
 
 
 def _move_into_place(scratch: Path, final: Path) -> None:
