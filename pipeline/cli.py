@@ -199,9 +199,12 @@ def _archive(args, dirs: BuildDirs) -> int:
 def _proof(args, dirs: BuildDirs) -> int:
     from . import proof, watch
 
-    if args.watch:
-        return watch.watch(args.target, dirs, jobs=args.jobs)
     single = args.target.suffix == ".md" or (args.target / "issue.yaml").exists()
+    if args.watch:
+        if not single:
+            raise UsageError(f"--watch needs one issue folder or one manuscript, not {args.target}",
+                             hint="e.g. build.py proof manuscript/2022-06/x.md --watch")
+        return watch.watch(args.target, dirs, jobs=args.jobs)
     for target in [args.target] if single else _issue_folders(args.target):
         print(printable(proof.summary(proof.build_proof(target, dirs, jobs=args.jobs))))
     return ExitCode.SUCCESS

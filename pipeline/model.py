@@ -427,7 +427,7 @@ def load_article(path: Path, issue: Issue, *, proof: bool = False) -> Article:
 
 
 def _fill_placeholders(data: YamlData) -> list[tuple[str, int]]:
-    """Put '[<key> missing]' where a printed field is missing or empty; return
+    """Put '[<key> missing]' (bold) where a printed field is missing or empty; return
     each such field's name and the front-matter line it belongs at."""
     front = data.value
     if not isinstance(front, dict):
@@ -436,7 +436,7 @@ def _fill_placeholders(data: YamlData) -> list[tuple[str, int]]:
 
     def fill(record: dict, key: str, name: str, *keys) -> None:
         if record.get(key) is None or str(record[key]).strip() == "":
-            record[key] = f"[{key} missing]"
+            record[key] = f"**[{key} missing]**"  # Markdown: printed in bold
             filled.append((name, data.where(*keys).line))
     fill(front, "title", "title")
     if not front.get("authors"):

@@ -295,3 +295,10 @@ def test_watch_rebuilds_on_each_save_and_stops_cleanly(tmp_path, built_short):
     assert not list((build / ".work").iterdir())
     assert not list(BuildDirs(build).proofs(folder.name).glob(".*"))
     assert not rounds(BuildDirs(build), folder.name)  # watching makes no rounds
+
+
+def test_watch_needs_one_issue_or_manuscript(tmp_path):
+    refused = run_build("--build-dir", str(tmp_path / "build"), "proof", str(tmp_path), "--watch")
+    assert refused.returncode == 2
+    assert "--watch needs one issue folder or one manuscript" in refused.stderr
+    assert not (tmp_path / "build").exists() or not list((tmp_path / "build").rglob("*.pdf"))
