@@ -36,11 +36,12 @@ def watch(target: Path, dirs: BuildDirs, *, jobs: int) -> int:
     try:
         with closing(saves):
             next(saves)  # inotify watches from here: no save during the first build is lost
-            _rebuild(target, dirs, jobs, saved=None)
+            shown = _rebuild(target, dirs, jobs, saved=None, shown=set())
             say(f"watching {folder} (Ctrl-C to stop)")
             for changes in saves:
                 if changes:
-                    _rebuild(target, dirs, jobs, saved=_latest_save(changes))
+                    shown = _rebuild(target, dirs, jobs, saved=_latest_save(changes),
+                                     shown=shown)
     except KeyboardInterrupt:
         say("stopped watching")
     return ExitCode.SUCCESS
@@ -70,30 +71,39 @@ def _latest_save(changes) -> float | None:
     return max(times) if times else None
 
 
-def _rebuild(target: Path, dirs: BuildDirs, jobs: int, saved: float | None) -> None:
-    """One live proof; its findings or its error, never a traceback."""
+def _rebuild(target: Path, dirs: BuildDirs, jobs: int, saved: float | None,
+             shown: set[str]) -> set[str]:
+    """One live proof, then the findings on it not shown after the last save,
+    or its error (never a traceback); return the findings now shown."""
     started = time.time()
     try:
         made = build_proof(target, dirs, jobs, live=True)
     except PipelineError as error:
         say(str(error))
         say("build failed; the previous proof is kept")
-        return
+        return shown
     except OSError as error:
         fault = machine_fault(error)
         if not fault:
             raise
         say(str(fault))
-        return
+        return shown
     since = f"{time.time() - saved:.2f} s after the save" if saved else \
         f"in {time.time() - started:.2f} s"
     say(f"proof rebuilt {since}: " + ", ".join(str(a.pdf) for a in made.articles))
-    for finding in findings(made):
-        say(f"  {finding}")
+    now = findings(made)
+    for finding in now:
+        if finding not in shown:
+            say(f"  new: {finding}")
+    gone = len(shown - set(now))
+    if now or gone:
+        say(f"  {len(now)} finding(s) in all"
+            + (f", {gone} gone since the last save" if gone else ""))
+    return set(now)
 
 
 def findings(made: Round) -> list[str]:
-    """The preflight's findings on the proof when that module is there, else the build's warnings."""
+    """The preflight's findings on the proof if that module is there, else the warnings."""
     try:
         from . import preflight
     except ImportError:

@@ -281,6 +281,15 @@ def test_watch_rebuilds_on_each_save_and_stops_cleanly(tmp_path, built_short):
             assert word in "".join(page_texts(live))
             _save(beta, f"The river basin {word}", "The river basin reframes")
             watcher.wait_for("proof rebuilt")
+        bio = "    bio: Bilal Ahmed is a Research Officer at the Institute of Regional Studies, " \
+              "Islamabad.\n"
+        _save(beta, bio, "")
+        found = watcher.wait_for("finding(s) in all")
+        assert any(line.strip().startswith(f"new: {beta}:4: warning: authors[0].bio is missing")
+                   for line in found), found
+        _save(beta, "  - name: Bilal Ahmed\n", "  - name: Bilal Ahmed\n" + bio)
+        assert "0 finding(s) in all, 1 gone since the last save" in \
+            watcher.wait_for("gone since the last save")[-1]
         good = digest(live)
         _save(beta, 'title: "Beta: The Middle Article"', 'title: [unclosed')
         failed = watcher.wait_for("the previous proof is kept")
