@@ -29,7 +29,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .article import BuildMode, Figure, figure_files
+from .article import Built, BuildMode, Figure, figure_files
 from .errors import InputError, Location
 from .issue import State, build_articles, figures_digest, issue_lock
 from .model import Article, Issue, load_article, load_issue
@@ -155,8 +155,34 @@ def _build_round(issue: Issue, articles: list[Article], figures: list[Figure], d
     date = datetime.date.today().isoformat()
     label = f"Round {number}" if number else "Live proof"
     mode = BuildMode(proof=True, stamp=f"{label}\\quad {date}\\quad sources {checksum}")
+    built = _proof_articles(issue, articles, dirs, mode, jobs, whole_issue)
+    issue_pdf = dirs.issue_pdf(issue.slug) if whole_issue else None
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:  # pdftoppm, TeX: processes
+        tasks = [pool.submit(_previews, b.pdf, dirs.folder / "pages", b.article.slug,
+                             b.first_page) for b in built if thumbnails]
+        if issue_pdf:
+            from . import compose
+            tasks.append(pool.submit(compose.assemble, issue, built, dirs, issue_pdf, mode))
+        _copy_sources(issue, articles, figures, dirs.folder / "sources")
+        for task in tasks:
+            task.result()  # an error of any of them is raised here
+    made = Round(number, dirs.folder, date, checksum,
+                 tuple(ProofArticle(b.article.slug, b.pdf, b.first_page, b.pages,
+                                    dirs.log(issue.slug, b.article.slug)) for b in built),
+                 issue_pdf,
+                 tuple({"slug": a.slug, "field": name, "file": str(a.path), "line": line}
+                       for a in articles for name, line in a.placeholders),
+                 tuple(w for b in built for w in b.warnings))
+    (dirs.folder / "round.json").write_text(json.dumps(made.to_json(), indent=1,
+                                                       ensure_ascii=False), encoding="utf-8")
+
+
+def _proof_articles(issue: Issue, articles: list[Article], dirs: ProofDirs, mode: BuildMode,
+                    jobs: int, whole_issue: bool) -> list[Built]:
+    """The articles' proofs, paginated as in the issue (one alone: at its issue
+    pages if the final build placed it, else at page 1); the first error raised."""
     final = State(BuildDirs(dirs.root).issue(issue.slug) / "state.json")
-    if not whole_issue:  # alone: at its issue pages if it was built there, else at page 1
+    if not whole_issue:
         first = final.article(articles[0].slug).get("first_page", 1) \
             if articles[0].path in issue.articles else 1
         issue = replace(issue, first_page=first)
@@ -169,26 +195,7 @@ def _build_round(issue: Issue, articles: list[Article], figures: list[Figure], d
             error.message += (" (and " + ", ".join(a.slug for a, _ in result.failures[1:])
                               + " failed too)")
         raise error
-    issue_pdf = dirs.issue_pdf(issue.slug) if whole_issue else None
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:  # pdftoppm, TeX: processes
-        tasks = [pool.submit(_previews, b.pdf, dirs.folder / "pages", b.article.slug,
-                             b.first_page) for b in result.built if thumbnails]
-        if issue_pdf:
-            from . import compose
-            tasks.append(pool.submit(compose.assemble, issue, result.built, dirs, issue_pdf,
-                                     mode))
-        _copy_sources(issue, articles, figures, dirs.folder / "sources")
-        for task in tasks:
-            task.result()  # an error of any of them is raised here
-    made = Round(number, dirs.folder, date, checksum,
-                 tuple(ProofArticle(b.article.slug, b.pdf, b.first_page, b.pages,
-                                    dirs.log(issue.slug, b.article.slug)) for b in result.built),
-                 issue_pdf,
-                 tuple({"slug": a.slug, "field": name, "file": str(a.path), "line": line}
-                       for a in articles for name, line in a.placeholders),
-                 tuple(result.warnings))
-    (dirs.folder / "round.json").write_text(json.dumps(made.to_json(), indent=1,
-                                                       ensure_ascii=False), encoding="utf-8")
+    return result.built
 
 
 def _copy_sources(issue: Issue, articles: list[Article], figures: list[Figure],
