@@ -6,6 +6,7 @@ import json
 import os
 import queue
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -311,3 +312,25 @@ def test_watch_needs_one_issue_or_manuscript(tmp_path):
     assert refused.returncode == 2
     assert "--watch needs one issue folder or one manuscript" in refused.stderr
     assert not (tmp_path / "build").exists() or not list((tmp_path / "build").rglob("*.pdf"))
+
+
+def test_a_xelatex_article_proof(tmp_path, built_sample):
+    """The XeLaTeX route: one listed article of the sample proofed alone, at its
+    issue pages; watermark out of the text layer, numbers per page, every word."""
+    folder = copy_issue(built_sample.folder, tmp_path)
+    build = tmp_path / "build"
+    shutil.copytree(built_sample.dirs.root, build, symlinks=True)
+    made = build_proof(folder / "cpec-energy.md", BuildDirs(build), jobs=1)
+    [article] = made.articles
+    assert article.first_page == built_sample.built["cpec-energy"].first_page > 1
+    assert article.log.read_text(errors="replace").startswith("This is XeTeX")
+    final_pages = page_texts(built_sample.articles["cpec-energy"])
+    proof_pages = page_texts(article.pdf)
+    assert len(proof_pages) == len(final_pages) == article.pages
+    for final, proof in zip(final_pages, proof_pages):
+        words = " ".join(proof.split()).replace(
+            f"PROOF Round 1 {made.date} sources {made.checksum}", "").split()
+        assert Counter(w for w in words if not w.isdigit()) == \
+            Counter(w for w in final.split() if not w.isdigit())
+    assert all(numbers[:1] == [1] and numbers == list(range(1, len(numbers) + 1))
+               for numbers in _margin_numbers(article.pdf))
