@@ -7,6 +7,7 @@ a partial file nor replaces the last good one.
 from __future__ import annotations
 
 import importlib
+import io
 import json
 import os
 import re
@@ -30,6 +31,30 @@ from .tools import tex as tex_tool
 
 FIGURE_TYPES = {".png", ".jpg", ".jpeg", ".pdf"}
 FIELDS = "fields.json"  # the front matter as rendered, written by filters/rendered.lua
+
+
+@dataclass(frozen=True)
+class BuildMode:
+    """What a build makes. The final PDF (PDF/A), or a proof: marked for what it
+    is by the class (watermark, line numbers, stamp), not PDF/A, its TeX log kept
+    (dirs.log) and its .aux cached apart from the final one's."""
+
+    proof: bool = False
+    stamp: str = ""  # the proof's: round, build date, sources checksum (plain words)
+
+    def class_keys(self, lines: bool = True) -> str:
+        """The class keys this mode adds to \\spotlightsetup (after a comma);
+        lines: number the lines (an article's body and notes, not the contents)."""
+        if not self.proof:
+            return ""
+        return f",proof=true,proofstamp={{{self.stamp}}}" + (",prooflines=true" if lines else "")
+
+    @property
+    def aux_suffix(self) -> str:
+        return "-proof" if self.proof else ""
+
+
+FINAL = BuildMode()
 
 
 @dataclass
@@ -60,13 +85,14 @@ class Built:
 
 def build_article(article: Article, first_page: int, output: Path, dirs: BuildDirs,
                   key: str | None = None, stage=lambda name: None,
-                  figures: list[Figure] | None = None) -> Built:
+                  figures: list[Figure] | None = None, mode: BuildMode = FINAL) -> Built:
     """Build article so that its first page is numbered first_page; write output.
 
     With a content key, Pandoc's LaTeX is cached under it: a build that only
     moves the article to other page numbers runs the TeX engine alone.
     figures are the issue's figures as read for that key (read now if None).
-    stage(name) is told each step as it starts (for progress displays)."""
+    stage(name) is told each step as it starts (for progress displays).
+    mode: final or proof (BuildMode)."""
     warnings = list(article.warnings) + manuscript.stop_at_errors(manuscript.check(article))
     _import_pikepdf_meanwhile()
     issue = article.issue
@@ -76,17 +102,22 @@ def build_article(article: Article, first_page: int, output: Path, dirs: BuildDi
     try:
         _copy_figures(figure_files(issue.folder, dirs) if figures is None else figures, work)
         (work / "pagesetup.tex").write_text(
-            f"\\spotlightsetup{{firstpage={first_page},maxpages={issue.limits.pages}}}\n")
+            f"\\spotlightsetup{{firstpage={first_page},maxpages={issue.limits.pages}"
+            f"{mode.class_keys()}}}\n")
         warnings += [line for line in _latex_source(article, work, budget, dirs.cache / "latex",
                                                     key, stage)
                      if "Note with key" not in line]  # the unused note: reported above
         engine = engines.engine_for(article)
         stage(engines.NAMES[engine])
-        raw_pdf = _typeset(article, engine, work / "article.tex", budget, dirs, first_page, key)
+        raw_pdf = _typeset(article, engine, work / "article.tex", budget, dirs, first_page,
+                           key and key + mode.aux_suffix)
         warnings += _overfull_warnings(article, work / "article.tex")
         stage("checking and stamping")
         rendered = FrontMatter.from_json(json.loads((work / FIELDS).read_text(encoding="utf-8")))
-        pages = _finish(article, rendered, raw_pdf, first_page, work / "final.pdf")
+        pages = _finish(article, rendered, raw_pdf, first_page, work / "final.pdf", mode)
+        if mode.proof:  # the preflight reads overfull lines and widows from it
+            dirs.log(issue.slug, article.slug).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(work / "article.log", dirs.log(issue.slug, article.slug))
         output.parent.mkdir(parents=True, exist_ok=True)
         os.replace(work / "final.pdf", output)
         return Built(article, output, first_page, pages, rendered, warnings)
@@ -290,7 +321,7 @@ def _overfull_warnings(article: Article, tex: Path) -> list[str]:
 
 
 def _finish(article: Article, rendered: FrontMatter, raw_pdf: Path, first_page: int,
-            output: Path) -> int:
+            output: Path, mode: BuildMode) -> int:
     """Check the PDF TeX made, stamp its metadata, save to output; return its pages."""
     import pikepdf
 
@@ -316,8 +347,19 @@ def _finish(article: Article, rendered: FrontMatter, raw_pdf: Path, first_page: 
         # A viewer's page number is the printed one, whatever the engine did.
         pdf.Root.PageLabels = pikepdf.Dictionary(
             Nums=[0, pikepdf.Dictionary(S=pikepdf.Name.D, St=first_page)])
-        pdfa.save(pdf, output, where=article.path)
+        if mode.proof:
+            save_plain(pdf, output)
+        else:
+            pdfa.save(pdf, output, where=article.path)
     return pages
+
+
+def save_plain(pdf, output: Path) -> None:
+    """Save a PDF that is not PDF/A (a proof): made in memory, written by Python,
+    so a full disk is an OSError (exit 8), not QPDF's abort."""
+    buffer = io.BytesIO()
+    pdf.save(buffer, deterministic_id=True)
+    output.write_bytes(buffer.getbuffer())
 
 
 def _check_fonts(article: Article, pdf) -> None:

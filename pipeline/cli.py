@@ -38,6 +38,14 @@ def parser() -> argparse.ArgumentParser:
     issue.add_argument("folder", type=Path, help="an issue folder holding issue.yaml")
     article = commands.add_parser("article", help="build one article's offprint")
     article.add_argument("manuscript", type=Path, help="a .md file listed in its issue.yaml")
+    proof = commands.add_parser("proof", help="marked proofs in a new round under "
+                                "build/<issue>/proofs/round-N/ if the sources changed")
+    proof.add_argument("target", nargs="?", type=Path, default=MANUSCRIPT,
+                       help="an issue folder, one .md manuscript (listed or not), or a folder "
+                            "of issues (default: every issue under manuscript/)")
+    proof.add_argument("--watch", action="store_true",
+                       help="rebuild a live proof on every save until Ctrl-C "
+                            "(build/<issue>/proofs/live/)")
     check = commands.add_parser("check", help="the preflight: every finding in the sources "
                                 "(and a proof round's logs and PDFs); writes report.html")
     check.add_argument("folder", type=Path)
@@ -158,6 +166,8 @@ def _dispatch(args, dirs: BuildDirs) -> int:
         return ExitCode.SUCCESS
     if args.command == "archive":
         return _archive(args, dirs)
+    if args.command == "proof":
+        return _proof(args, dirs)
     if args.command == "verify":
         return _verify(args.path)
     if args.command == "article":
@@ -173,14 +183,10 @@ def _dispatch(args, dirs: BuildDirs) -> int:
 def _check(args, dirs: BuildDirs) -> int:
     """The preflight: warnings on stderr, notes and the report's place on stdout;
     errors stop with exit 3, every one named."""
-    from . import preflight, report
+    from . import preflight
 
     round_folder = preflight.round_folder(dirs, args.folder, args.round) if args.round else None
-    found = preflight.run(args.folder, dirs, round_folder)
-    written = report.write(found, round_folder or dirs.issue(found.issue.slug))
-    for line in report.warnings(found):
-        print(line, file=sys.stderr)
-    print(report.summary(found, written))
+    found = _preflight(args.folder, dirs, round_folder)
     preflight.refuse_errors(found.findings)
     return ExitCode.SUCCESS
 
@@ -204,6 +210,35 @@ def _archive(args, dirs: BuildDirs) -> int:
         for slug in archived.not_registrable:
             print(f"  not registrable with Crossref: {slug} has no doi:", file=sys.stderr)
     return worst
+
+
+def _proof(args, dirs: BuildDirs) -> int:
+    from . import proof, watch
+
+    single = args.target.suffix == ".md" or (args.target / "issue.yaml").exists()
+    if args.watch:
+        if not single:
+            raise UsageError(f"--watch needs one issue folder or one manuscript, not {args.target}",
+                             hint="e.g. build.py proof manuscript/2022-06/x.md --watch")
+        return watch.watch(args.target, dirs, jobs=args.jobs)
+    for target in [args.target] if single else _issue_folders(args.target):
+        made = proof.build_proof(target, dirs, jobs=args.jobs)
+        print(printable(proof.summary(made)))
+        if target.suffix != ".md":  # an issue's round gets its preflight and report
+            _preflight(target, dirs, made.folder)
+    return ExitCode.SUCCESS
+
+
+def _preflight(folder: Path, dirs: BuildDirs, round_folder: Path | None):
+    """Run the preflight, print its summary and write report.json and report.html."""
+    from . import preflight, report
+
+    found = preflight.run(folder, dirs, round_folder)
+    written = report.write(found, round_folder or dirs.issue(found.issue.slug))
+    for line in report.warnings(found):
+        print(printable(line), file=sys.stderr)
+    print(printable(report.summary(found, written)))
+    return found
 
 
 def _verify(path: Path) -> int:

@@ -10,7 +10,7 @@ from pylatex import Command, Document, NoEscape
 from pylatex.utils import escape_latex
 
 from . import engines, metadata, pdfa, pdfscan
-from .article import Built
+from .article import FINAL, Built, BuildMode, save_plain
 from .errors import InvalidOutput, Location, PipelineError
 from .model import Issue
 from .paths import STYLES, TEMPLATES, BuildDirs
@@ -21,12 +21,14 @@ from .tools import tex as tex_tool
 FRAGMENT = TEMPLATES / "fragment.yaml"  # layered over pandoc.yaml: the body alone
 
 
-def front_matter_source(issue: Issue, built: list[Built], editorial: str) -> str:
+def front_matter_source(issue: Issue, built: list[Built], editorial: str,
+                        mode: BuildMode = FINAL) -> str:
     """LaTeX of the cover (if the issue has one) and the contents pages."""
     doc = Document()  # only its content is used: the preamble must match the format's
     doc.append(Command("pagenumbering", "roman"))  # cover i, contents ii, as the page labels
     setup = (f"series={{{escape_latex(issue.series)}}},volume={issue.volume},"
-             f"number={issue.number},date={{{issue.date_label}}}")
+             f"number={issue.number},date={{{issue.date_label}}}"
+             f"{mode.class_keys(lines=False)}")
     if issue.cover:
         doc.append(Command("spotlightcover", [
             escape_latex(issue.publisher), escape_latex(f"ISSN {issue.issn}" if issue.issn else "")]))
@@ -78,13 +80,14 @@ def _editorial(issue: Issue) -> list[str]:
     return lines
 
 
-def front_matter_pdf(issue: Issue, built: list[Built], dirs: BuildDirs) -> Path:
+def front_matter_pdf(issue: Issue, built: list[Built], dirs: BuildDirs,
+                     mode: BuildMode = FINAL) -> Path:
     """Typeset cover and contents in a scratch folder; return the PDF's path there."""
     budget = Budget.of(issue.limits)
     dirs.work.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="front-", dir=dirs.work))
     tex = work / "front.tex"
-    source = front_matter_source(issue, built, editorial_latex(issue, dirs, budget))
+    source = front_matter_source(issue, built, editorial_latex(issue, dirs, budget), mode)
     tex.write_text(source, encoding="utf-8")
     try:
         return tex_tool.typeset(engines.engine_for_text(source), STYLES / issue.style, tex, budget,
@@ -96,11 +99,13 @@ def front_matter_pdf(issue: Issue, built: list[Built], dirs: BuildDirs) -> Path:
         raise
 
 
-def assemble(issue: Issue, built: list[Built], dirs: BuildDirs, output: Path) -> None:
-    """Write the issue PDF (front matter, then the offprints' pages) to output."""
+def assemble(issue: Issue, built: list[Built], dirs: BuildDirs, output: Path,
+             mode: BuildMode = FINAL) -> None:
+    """Write the issue PDF (front matter, then the offprints' pages) to output:
+    PDF/A, or for a proof a plain PDF whose front matter is marked too."""
     import pikepdf
 
-    front = front_matter_pdf(issue, built, dirs)
+    front = front_matter_pdf(issue, built, dirs, mode)
     try:
         with pikepdf.new() as pdf:
             with pikepdf.open(front) as front_pdf:
@@ -118,7 +123,10 @@ def assemble(issue: Issue, built: list[Built], dirs: BuildDirs, output: Path) ->
             pdf.Root.PageMode = pikepdf.Name.UseOutlines
             metadata.apply(pdf, metadata.issue_record(issue, built))
             pdfscan.check(pdf, Location(issue.folder / "issue.yaml"))
-            pdfa.save(pdf, output, where=issue.folder / "issue.yaml")
+            if mode.proof:
+                save_plain(pdf, output)
+            else:
+                pdfa.save(pdf, output, where=issue.folder / "issue.yaml")
     except pikepdf.PdfError as exc:
         raise InvalidOutput(f"could not assemble the issue PDF ({exc})",
                             where=Location(issue.folder / "issue.yaml")) from None

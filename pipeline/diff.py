@@ -161,8 +161,12 @@ def printed_words(page: poppler.PageLayout, checksums: tuple[str, ...]) -> list[
     """The page's words but the proof's own marks: line numbers in the left
     margin and the stamp's line (the one naming a round's checksum)."""
     margin = page.width * 0.11
+    stamps = [line.box for line in page.lines
+              if any(c and c[:7] in line.text for c in checksums)]
+    # poppler may cut the stamp into pieces ("PROOF", "Round 2", ...): drop all
+    # that stand on the stamp's baseline
     return [word for line in page.lines
-            if not any(c and c[:7] in line.text for c in checksums)
+            if not any(abs(line.box[3] - stamp[3]) < 1 for stamp in stamps)
             for word in line.words if word.x1 > margin]
 
 

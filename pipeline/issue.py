@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
-from .article import Built, Figure, build_article, figure_files
+from .article import FINAL, Built, BuildMode, Figure, build_article, figure_files
 from .errors import InputError, InvalidOutput, Location, PipelineError, printable
 from .model import Article, Issue, load_article, load_issue
 from .paths import ROOT, STYLES, TEMPLATES, BuildDirs
@@ -48,10 +48,11 @@ class IssueResult:
         return self.notes + [w for b in self.built for w in b.warnings]
 
 
-def load(folder: Path) -> tuple[Issue, list[Article]]:
-    """Issue and articles, all validated, before anything is built."""
+def load(folder: Path, proof: bool = False) -> tuple[Issue, list[Article]]:
+    """Issue and articles, all validated, before anything is built (for a
+    proof, printed fields still missing are placeholders)."""
     issue = load_issue(folder)
-    return issue, [load_article(path, issue) for path in issue.articles]
+    return issue, [load_article(path, issue, proof=proof) for path in issue.articles]
 
 
 # ------------------------------------------------------------- content keys
@@ -86,7 +87,8 @@ def content_key(article: Article, shared: str, figures: str) -> str:
     bibliography = ""
     if article.bibliography:
         bibliography = hashlib.sha256(read_input(article.issue.folder / article.bibliography)).hexdigest()
-    parts = (shared, article.digest, article.issue.digest, figures, bibliography)
+    parts = (shared, article.digest, article.issue.digest, figures, bibliography,
+             *(name for name, _ in article.placeholders))  # a proof's '[bio missing]'
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
@@ -225,8 +227,8 @@ def _remove_stale(issue: Issue, dirs: BuildDirs) -> list[str]:
 
 def build_articles(issue: Issue, articles: list[Article], dirs: BuildDirs, *, jobs: int,
                    progress=None, only: set[str] | None = None,
-                   state: State | None = None) -> IssueResult:
-    """Build (or reuse) every article with its issue page numbers."""
+                   state: State | None = None, mode: BuildMode = FINAL) -> IssueResult:
+    """Build (or reuse) every article with its issue page numbers (as final PDFs or proofs)."""
     state = state or State(dirs.issue(issue.slug) / "state.json")
     shared = _shared_digest(TEMPLATES, STYLES / issue.style, ROOT / "pipeline")
     figures = figure_files(issue.folder, dirs, tuple(articles))
@@ -252,7 +254,7 @@ def build_articles(issue: Issue, articles: list[Article], dirs: BuildDirs, *, jo
         try:
             built = build_article(a, first, dirs.article_pdf(issue.slug, a.slug), dirs,
                                   key=keys[a.slug], stage=lambda name: progress.stage(a.slug, name),
-                                  figures=figures)
+                                  figures=figures, mode=mode)
         except PipelineError as error:
             progress.done(a.slug, failed=True)
             return a, error

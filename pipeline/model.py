@@ -312,6 +312,7 @@ class Article:
     page_budget: int | None = None    # the article's, else the issue's
     digest: str = ""  # sha256 of the manuscript bytes read: what is built is what is keyed
     warnings: tuple[str, ...] = ()  # about the front matter, printed with the build's
+    placeholders: tuple[tuple[str, int], ...] = ()  # a proof's: (field, line) it filled in
 
     @property
     def slug(self) -> str:
@@ -407,11 +408,14 @@ def _say_top(data: YamlData):
     return say
 
 
-def load_article(path: Path, issue: Issue) -> Article:
-    """Read and validate one manuscript against its issue."""
+def load_article(path: Path, issue: Issue, *, proof: bool = False) -> Article:
+    """Read and validate one manuscript against its issue. For a proof, a
+    printed field still missing (title, an author's name or bio) prints as
+    '[bio missing]' and is listed in Article.placeholders; a final build refuses it."""
     raw = read_input(path)
     manuscript = split_front_matter(path, decode_text(path, raw))
     data = load_yaml(manuscript.front_matter, path, first_line=2)
+    placeholders = _fill_placeholders(data) if proof else []
     values = ARTICLE.check(data.value, _say_top(data), data)
     for key in ("volume", "number", "year", "month"):
         if values[key] is not None and values[key] != getattr(issue, key):
@@ -427,4 +431,27 @@ def load_article(path: Path, issue: Issue) -> Article:
         doi=values["doi"], bibliography=values["bibliography"] or issue.bibliography,
         page_budget=values["page_budget"] or issue.page_budget,
         digest=hashlib.sha256(raw).hexdigest(),
-        warnings=tuple(yaml_comment_warnings(manuscript.front_matter, path, first_line=2)))
+        warnings=tuple(yaml_comment_warnings(manuscript.front_matter, path, first_line=2)),
+        placeholders=tuple(placeholders))
+
+
+def _fill_placeholders(data: YamlData) -> list[tuple[str, int]]:
+    """Put '[<key> missing]' (bold) where a printed field is missing or empty; return
+    each such field's name and the front-matter line it belongs at."""
+    front = data.value
+    if not isinstance(front, dict):
+        return []
+    filled = []
+
+    def fill(record: dict, key: str, name: str, *keys) -> None:
+        if record.get(key) is None or str(record[key]).strip() == "":
+            record[key] = f"**[{key} missing]**"  # Markdown: printed in bold
+            filled.append((name, data.where(*keys).line))
+    fill(front, "title", "title")
+    if not front.get("authors"):
+        front["authors"] = [{}]
+    for index, author in enumerate(front["authors"] if isinstance(front["authors"], list) else []):
+        if isinstance(author, dict):
+            fill(author, "name", f"authors[{index}].name", "authors", index)
+            fill(author, "bio", f"authors[{index}].bio", "authors", index)
+    return filled

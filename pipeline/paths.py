@@ -31,6 +31,10 @@ class BuildDirs:
     def log(self, issue_slug: str, name: str) -> Path:
         return self.issue(issue_slug) / "logs" / f"{name}.log"
 
+    def proofs(self, issue_slug: str) -> Path:
+        """build/<issue>/proofs/: round-N/ folders (never overwritten) and live/ (watch)."""
+        return self.issue(issue_slug) / "proofs"
+
     @property
     def cache(self) -> Path:
         return self.root / ".cache"
@@ -38,3 +42,20 @@ class BuildDirs:
     @property
     def work(self) -> Path:
         return self.root / ".work"
+
+
+@dataclass(frozen=True)
+class ProofDirs(BuildDirs):
+    """A proof round being built: its offprints, issue PDF and TeX logs go into
+    folder (proof.pdf, articles/, logs/); the caches and scratch stay shared."""
+
+    folder: Path = Path()
+
+    def issue_pdf(self, issue_slug: str) -> Path:
+        return self.folder / "proof.pdf"
+
+    def article_pdf(self, issue_slug: str, article_slug: str) -> Path:
+        return self.folder / "articles" / f"{article_slug}.pdf"
+
+    def log(self, issue_slug: str, name: str) -> Path:
+        return self.folder / "logs" / f"{name}.log"

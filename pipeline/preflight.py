@@ -51,7 +51,7 @@ class Preflight:
 def run(folder: Path, dirs: BuildDirs, round_folder: Path | None = None) -> Preflight:
     """The preflight of an issue folder; with a round, its logs and PDFs too."""
     from .issue import load
-    issue, articles = load(folder)
+    issue, articles = load(folder, proof=round_folder is not None)
     findings = sources(issue, articles, dirs)
     data = {}
     if round_folder:

@@ -56,3 +56,26 @@ def test_diff_needs_two_rounds(tmp_path):
     assert result.returncode == 3 and "Traceback" not in result.stderr
     assert f"{folder}: input error: two proof rounds are needed to compare (rounds of this " \
            "issue: none yet)" in result.stderr
+
+
+def test_real_proof_rounds_differ_only_where_the_text_changed(tmp_path, built_short):
+    """Two rounds made by `build.py proof` itself (watermark, line numbers and a
+    stamp naming each round): the stamps and numbers are not reported as changes."""
+    import shutil
+
+    from helpers import seed_cache
+
+    folder = tmp_path / "short-issue"
+    shutil.copytree(built_short.folder, folder)
+    build = tmp_path / "build"
+    seed_cache(build, built_short.dirs.root)
+    assert run_build("--build-dir", str(build), "proof", str(folder)).returncode == 0
+    beta = folder / "beta.md"
+    beta.write_text(beta.read_text().replace("## Section", "## Changed section", 1))
+    assert run_build("--build-dir", str(build), "proof", str(folder)).returncode == 0
+
+    done = run_build("--build-dir", str(build), "diff", str(folder))
+
+    assert done.returncode == 0, done.stderr
+    assert "alpha: unchanged" in done.stdout and "gamma: unchanged" in done.stdout
+    assert "beta: 1 change(s) in the source; pages changed: 1\n" in done.stdout

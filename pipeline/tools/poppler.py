@@ -1,4 +1,5 @@
-"""Poppler's command-line tools: the text layer, word positions and the fonts of a PDF."""
+"""Poppler's command-line tools: the text layer, word positions, the fonts and page
+images of a PDF."""
 from __future__ import annotations
 
 import html
@@ -100,3 +101,15 @@ def page_layouts(pdf: Path) -> list[PageLayout]:
             pages.append((float(numbers["width"]), float(numbers["height"]), lines))
     close_line()
     return [PageLayout(width, height, tuple(found)) for width, height, found in pages]
+
+
+def page_images(pdf: Path, folder: Path, prefix: str, longest: int) -> list[Path]:
+    """Each page as folder/<prefix>-<k>.png (k from 1), longest side in pixels (pdftoppm)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = folder / f".{prefix}.tmp"
+    _run(["pdftoppm", "-png", "-scale-to", str(longest), str(pdf), str(stem)], pdf)
+    made = sorted(folder.glob(f"{stem.name}-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
+    images = []
+    for number, image in enumerate(made, start=1):  # pdftoppm pads k to the page count's width
+        images.append(image.rename(folder / f"{prefix}-{number}.png"))
+    return images
