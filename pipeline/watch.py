@@ -91,7 +91,7 @@ def _rebuild(target: Path, dirs: BuildDirs, jobs: int, saved: float | None,
     since = f"{time.time() - saved:.2f} s after the save" if saved else \
         f"in {time.time() - started:.2f} s"
     say(f"proof rebuilt {since}: " + ", ".join(str(a.pdf) for a in made.articles))
-    now = findings(made)
+    now = findings(made, target, dirs)
     for finding in now:
         if finding not in shown:
             say(f"  new: {finding}")
@@ -102,16 +102,21 @@ def _rebuild(target: Path, dirs: BuildDirs, jobs: int, saved: float | None,
     return set(now)
 
 
-def findings(made: Round) -> list[str]:
-    """The preflight's findings on the proof if that module is there, else the warnings."""
+def findings(made: Round, target: Path, dirs: BuildDirs) -> list[str]:
+    """What to look at after this save: the build's warnings and placeholders,
+    then the preflight's findings in the sources (house style, names, files...)."""
+    from . import preflight
+    from .model import load_article, load_issue
+
+    lines = [*made.warnings, *map(placeholder_line, made.placeholders)]
+    folder = target.parent if target.suffix == ".md" else target
     try:
-        from . import preflight
-    except ImportError:
-        preflight = None
-    check = getattr(preflight, "round_findings", None)
-    if check is None:
-        return [*made.warnings, *map(placeholder_line, made.placeholders)]
-    return [str(finding) for finding in check(made)]
+        issue = load_issue(folder)
+        paths = [target] if target.suffix == ".md" else list(issue.articles)
+        found = preflight.sources(issue, [load_article(p, issue, proof=True) for p in paths], dirs)
+    except PipelineError:  # the build itself said what is wrong
+        return lines
+    return lines + [text for text in map(str, found) if text not in lines]
 
 
 def say(line: str) -> None:

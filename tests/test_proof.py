@@ -291,6 +291,11 @@ def test_watch_rebuilds_on_each_save_and_stops_cleanly(tmp_path, built_short):
         _save(beta, "  - name: Bilal Ahmed\n", "  - name: Bilal Ahmed\n" + bio)
         assert "0 finding(s) in all, 1 gone since the last save" in \
             watcher.wait_for("gone since the last save")[-1]
+        _save(beta, "The river basin reframes", "From 1996-2001 the river basin reframes")
+        found = watcher.wait_for("finding(s) in all")   # the preflight's, on the sources
+        assert any("warning: '1996-2001' is a range with a hyphen" in line for line in found), found
+        _save(beta, "From 1996-2001 the river basin reframes", "The river basin reframes")
+        watcher.wait_for("gone since the last save")
         good = digest(live)
         _save(beta, 'title: "Beta: The Middle Article"', 'title: [unclosed')
         failed = watcher.wait_for("the previous proof is kept")
