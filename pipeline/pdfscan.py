@@ -3,8 +3,8 @@
 pikepdf walks every object of the file (reachable or not) and every value
 inside it. A PDF holding JavaScript, an action that launches, imports,
 submits or opens another file, an additional action (/AA), an OpenAction
-that is an action (a destination, or the GoTo hyperref writes for its
-start view, is fine), an attached or embedded file,
+that is an action (only a destination, a page to open at, is fine), an
+attached or embedded file,
 multimedia, an XFA form, or a URI outside the allowed schemes is refused
 with what was found and where. A manuscript can only get these into a PDF
 through raw TeX, so this is the defence that holds even if a new raw-TeX
@@ -108,8 +108,7 @@ def _problem(key: str, value, pikepdf) -> str | None:
         return f"a {str(value)[1:]} annotation"
     if key == "/Type" and str(value) == "/EmbeddedFile":
         return "an embedded file"
-    if key == "/OpenAction" and isinstance(value, pikepdf.Dictionary) \
-            and value.get("/S") != pikepdf.Name.GoTo:  # hyperref's start view is a GoTo
+    if key == "/OpenAction" and isinstance(value, pikepdf.Dictionary):
         return "an OpenAction that is an action, not a destination"
     if key == "/URI" and isinstance(value, pikepdf.String) and not _allowed_uri(bytes(value)):
         return f"a link to {_shown(bytes(value))}"

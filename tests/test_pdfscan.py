@@ -175,16 +175,17 @@ def test_allowed_links_pass(uri):
     assert pdfscan.findings(pdf) == []
 
 
-def test_an_open_action_that_is_a_destination_passes():
+def test_an_open_action_that_is_a_destination_passes_and_any_action_is_refused():
     pdf = _one_page()
-    pdf.Root.OpenAction = Array([pdf.pages[0].obj, Name.Fit])
+    pdf.Root.OpenAction = Array([pdf.pages[0].obj, Name.Fit])   # what hyperref writes
     assert pdfscan.findings(pdf) == []
-    pdf.Root.OpenAction = _action(pdf, S=Name.GoTo, D=[pdf.pages[0].obj, Name.Fit])  # hyperref's
-    assert pdfscan.findings(pdf) == []
+    pdf.Root.OpenAction = _action(pdf, S=Name.GoTo, D=[pdf.pages[0].obj, Name.Fit])
+    assert pdfscan.findings(pdf) == \
+        ["an OpenAction that is an action, not a destination (the document catalog, object 1)"]
 
 
 CLEAN_LATEX = r"""\documentclass{article}
-\usepackage[pdfstartview=Fit,bookmarks=true]{hyperref}
+\usepackage[pdfstartview=,bookmarks=true]{hyperref}  % as the house class: no OpenAction
 \begin{document}
 \section{One}\label{one}
 Links: \href{https://example.org}{web}, \href{http://example.org}{plain},
