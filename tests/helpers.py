@@ -20,16 +20,15 @@ BUILD_PY = HERE.parent / "build.py"
 
 # A one-article issue and the front matter of its article (lines 1-6),
 # shared by the tests that write small manuscripts of their own.
-ONE_ARTICLE_ISSUE = """\
+ISSUE_DATA = """\
 series: Spotlight on Regional Affairs
 volume: 40
 number: 6
 month: 6
 year: 2022
 publisher: Institute of Regional Studies, Islamabad
-articles:
-  - article.md
 """
+ONE_ARTICLE_ISSUE = ISSUE_DATA + "articles:\n  - article.md\n"
 FRONT_MATTER = """\
 ---
 title: "A Short Test Article"

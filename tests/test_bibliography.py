@@ -12,19 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from helpers import page_texts, run_build
+from helpers import ISSUE_DATA, page_texts, run_build
 
-ISSUE = """\
-series: Spotlight on Regional Affairs
-volume: 40
-number: 6
-month: 6
-year: 2022
-publisher: Institute of Regional Studies, Islamabad
-articles:
-  - rivers.md
-  - borders.md
-"""
+ISSUE = ISSUE_DATA + "articles:\n  - rivers.md\n  - borders.md\n"
 BIB = """\
 @book{rashid2000,
   author = {Rashid, Ahmed}, title = {Taliban: Militant Islam, Oil and Fundamentalism},

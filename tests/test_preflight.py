@@ -10,23 +10,12 @@ import shutil
 import pytest
 from PIL import Image
 
-from helpers import FRONT_MATTER, digest, run_build
+from helpers import FRONT_MATTER, ISSUE_DATA, digest, run_build
 from pipeline import preflight
 from pipeline.paths import BuildDirs
 from pipeline.runner import Budget, run
 
-ISSUE = """\
-series: Spotlight on Regional Affairs
-volume: 40
-number: 6
-month: 6
-year: 2022
-publisher: Institute of Regional Studies, Islamabad
-page_budget: 1
-articles:
-  - rivers.md
-  - trade.md
-"""
+ISSUE = ISSUE_DATA + "page_budget: 1\narticles:\n  - rivers.md\n  - trade.md\n"
 RIVERS = FRONT_MATTER.replace("authors:", "bibliography: refs.json\nauthors:") + """
 ## Background
 
