@@ -57,7 +57,7 @@ def _assembled_with_contents(made, tmp_path, monkeypatch, listed):
     seed_cache(dirs.root, made.dirs.root)
     original = compose.front_matter_source
     monkeypatch.setattr(compose, "front_matter_source",
-                        lambda issue, built, editorial: original(issue, listed(built), editorial))
+                        lambda issue, built, *rest: original(issue, listed(built), *rest))
     output = tmp_path / "issue.pdf"
     compose.assemble(made.result.issue, made.result.built, dirs, output)
     return output
