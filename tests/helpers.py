@@ -204,3 +204,16 @@ def make_round(issue_folder: Path, build_root: Path, number: int, *, dpi: int = 
         "round": number, "date": "2026-11-25", "checksum": f"{number:07d}abc",
         "articles": entries, "issue_pdf": "proof.pdf", "placeholders": []}))
     return folder
+
+
+def pdf_with_a_font_not_embedded():
+    """A one-page PDF whose Helvetica is only named: no PDF/A repair can fix it."""
+    import pikepdf
+
+    pdf = pikepdf.new()
+    font = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
+                                                BaseFont=pikepdf.Name.Helvetica))
+    page = pdf.add_blank_page()
+    page.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
+    page.Contents = pdf.make_stream(b"BT /F1 12 Tf 72 720 Td (Hello) Tj ET")
+    return pdf

@@ -6,6 +6,7 @@ import pikepdf
 import pytest
 from lxml import etree
 
+from helpers import pdf_with_a_font_not_embedded
 from pipeline import pdfa
 from pipeline.errors import InvalidOutput
 
@@ -63,12 +64,7 @@ def test_undeclared_property_fails_with_its_rule(built_sample, tmp_path):
 
 def test_a_pdf_that_cannot_be_pdfa_stops_with_exit_6(tmp_path):
     """A font that is not embedded is beyond repair: nothing is written."""
-    pdf = pikepdf.new()
-    font = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
-                                                BaseFont=pikepdf.Name.Helvetica))
-    page = pdf.add_blank_page()
-    page.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
-    page.Contents = pdf.make_stream(b"BT /F1 12 Tf 72 720 Td (Hello) Tj ET")
+    pdf = pdf_with_a_font_not_embedded()
     output = tmp_path / "out.pdf"
     with pytest.raises(InvalidOutput) as caught:
         pdfa.save(pdf, output, where=tmp_path / "issue.yaml")

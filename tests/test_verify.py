@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pikepdf
 
-from helpers import run_build
+from helpers import pdf_with_a_font_not_embedded, run_build
 
 PRISM = "{http://prismstandard.org/namespaces/basic/3.0/}"
 
@@ -34,12 +34,7 @@ def test_verify_finds_a_page_range_that_disagrees_with_the_footers(built_sample,
 
 
 def test_verify_a_pdf_made_elsewhere(tmp_path):
-    pdf = pikepdf.new()
-    font = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
-                                                BaseFont=pikepdf.Name.Helvetica))
-    page = pdf.add_blank_page()
-    page.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
-    page.Contents = pdf.make_stream(b"BT /F1 12 Tf 72 720 Td (Hello) Tj ET")
+    pdf = pdf_with_a_font_not_embedded()
     path = tmp_path / "elsewhere.pdf"
     pdf.save(path)
     done = run_build("verify", str(path))
