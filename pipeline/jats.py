@@ -21,7 +21,6 @@ from .paths import TEMPLATES, BuildDirs
 from .runner import Budget
 from .tools import pandoc
 
-XLINK = "http://www.w3.org/1999/xlink"
 DOCTYPE = ('<!DOCTYPE article PUBLIC "-//NLM//DTD JATS (Z39.96) Journal Publishing DTD with '
            'MathML3 v1.3 20210610//EN" "JATS-journalpublishing1-3-mathml3.dtd">')
 
