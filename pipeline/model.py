@@ -89,10 +89,11 @@ class Choice:
 
     def check(self, value, say):
         if value not in self.choices:
-            close = difflib.get_close_matches(str(value), list(map(str, self.choices)), n=1,
+            folded = {str(choice).casefold(): choice for choice in self.choices}
+            close = difflib.get_close_matches(str(value).casefold(), list(folded), n=1,
                                               cutoff=0.6)
             say(f"'{value}' is not one of: {', '.join(map(str, self.choices))}",
-                f"did you mean '{close[0]}'?" if close else None)
+                f"did you mean '{folded[close[0]]}'?" if close else None)
         return value
 
 
