@@ -13,11 +13,12 @@ from __future__ import annotations
 import difflib
 import re
 import string
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from .errors import InputError
+from .errors import InputError, Location
 from .paths import STYLES
 from .sources import YamlData, decode_text, load_yaml, read_input
 
@@ -70,12 +71,17 @@ class _Form(_Text):
 class _OneOf(_Rule):
     def __init__(self, *choices):
         self.choices = choices
-        self.hint = f"use one of: {', '.join(choices)}"
+        self.hint = f"use one of: {', '.join(map(_yaml, choices))}"
 
     def check(self, value, data, keys):
-        if value not in self.choices:
-            self.fail(data, keys, f"is '{value}'; expected one of: {', '.join(self.choices)}")
+        if value not in self.choices or type(value) is not type(self.choices[0]):
+            self.fail(data, keys, f"is '{_yaml(value)}'; expected one of: "
+                                  f"{', '.join(map(_yaml, self.choices))}")
         return value
+
+
+def _yaml(value) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 class _Number(_Rule):
@@ -181,7 +187,8 @@ SCHEMA = _Fields({
                                                  "direction": _OneOf("ltr", "rtl"),
                                                  "features": _TEXT}, optional={"features": ""}))}),
     "languages": _MapOf(_TEXT),
-}, optional={"limits": {"abstract_words": (0, 0), "keywords": 0}})
+    "default": _OneOf(True, False),
+}, optional={"limits": {"abstract_words": (0, 0), "keywords": 0}, "default": False})
 
 
 # ----------------------------------------------------------------- the style
@@ -214,6 +221,7 @@ class Style:
     pdflatex_chars: frozenset[str]  # what the class's pdfLaTeX fonts print as themselves
     scripts: dict[str, Script]
     languages: dict[str, str]     # BCP 47 tag -> Babel language the class loads
+    default: bool                 # the style of an issue.yaml without `style:`
 
     @property
     def name(self) -> str:
@@ -376,6 +384,38 @@ def style_of(issue) -> Style:
     return load_style(STYLES / issue.style)
 
 
+def style_names() -> list[str]:
+    """The folders of styles/ that hold a style.yaml."""
+    return sorted(folder.name for folder in STYLES.iterdir() if (folder / STYLE_FILE).is_file())
+
+
+def default_style() -> str:
+    """The one style whose style.yaml says `default: true`."""
+    defaults = [name for name in style_names() if load_style(STYLES / name).default]
+    if len(defaults) != 1:
+        raise InputError(f"{len(defaults)} house styles say 'default: true' "
+                         f"({', '.join(defaults) or 'none'}); issue.yaml names no style",
+                         where=Location(STYLES), hint="add 'style: <name>' to issue.yaml, or mark one "
+                                            "style's style.yaml with 'default: true'")
+    return defaults[0]
+
+
+class HouseLanguages(Sequence):
+    """The languages some house style sets, read from the styles when first asked."""
+
+    def _tags(self) -> list[str]:
+        tags = {}
+        for name in style_names():
+            tags |= dict.fromkeys(load_style(STYLES / name).languages)
+        return list(tags)
+
+    def __getitem__(self, index):
+        return self._tags()[index]
+
+    def __len__(self) -> int:
+        return len(self._tags())
+
+
 @cache
 def load_style(folder: Path) -> Style:
     """Read and check <folder>/style.yaml; located errors (exit 3) if it is wrong."""
@@ -402,7 +442,7 @@ def load_style(folder: Path) -> Style:
         fonts={key: fonts[key] for key in ("main", "sans", "mono")},
         pdflatex_chars=_characters(fonts["pdflatex"], data),
         scripts={name: Script(**script) for name, script in fonts["scripts"].items()},
-        languages=values["languages"])
+        languages=values["languages"], default=values["default"])
 
 
 def load_article(path: Path, issue, *, proof: bool = False):
@@ -412,6 +452,7 @@ def load_article(path: Path, issue, *, proof: bool = False):
     from .model import load_article as load
     style = style_of(issue)
     article = load(path, issue, proof=proof, required=style.required, style_name=style.name)
+    _check_language(style, article)
     missing = [name for name in sorted(style.required_by_type.get(article.type, ()))
                if not getattr(article, name, None)]
     if missing:
@@ -421,6 +462,21 @@ def load_article(path: Path, issue, *, proof: bool = False):
                               f"'{style.name}' requires it: fields.required_by_type)")
     _check_limits(style, article)
     return article
+
+
+def _check_language(style: Style, article) -> None:
+    """The article's language (its own, else the issue's) is one the style sets."""
+    if article.language in style.languages:
+        return
+    own = _front_matter(article)
+    where = own.where("language") if "language" in own.value else \
+        load_yaml(decode_text(issue_file := article.issue.folder / "issue.yaml",
+                              read_input(issue_file)), issue_file).where("language")
+    close = difflib.get_close_matches(article.language, list(style.languages), n=1)
+    raise InputError(f"'language' '{article.language}' is not one of: "
+                     f"{', '.join(style.languages)}", where=where,
+                     hint=(f"did you mean '{close[0]}'? " if close else "")
+                     + f"(the languages house style '{style.name}' sets: its style.yaml)")
 
 
 def _check_limits(style: Style, article) -> None:
