@@ -138,7 +138,7 @@ def test_a_class_whose_footer_disagrees_with_its_style_fails_the_check(gazette, 
     cls = broken / "styles" / "gazette" / "gazette.cls"
     text = cls.read_text(encoding="utf-8")
     assert text.count("\\journalget{footer}") == 2
-    cls.write_text(text.replace("\\journalget{footer}", "Page \\thepage"), encoding="utf-8")
+    cls.write_text(text.replace("\\journalget{footer}", "{Page \\thepage}"), encoding="utf-8")
     result = build(broken, "issue", str(broken / "manuscript" / issue.name))
     assert result.returncode == ExitCode.OUTPUT == 6, result.stderr
     assert "shows footer 'Page 1'; expected 'The Valley Gazette No. VI / 2022 - page 1'" \
