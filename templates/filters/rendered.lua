@@ -3,11 +3,11 @@
 -- bookmarks, the PDF metadata, the post-build check): fields.json beside
 -- the LaTeX, as {"title": {"latex": ..., "plain": ...}, "subtitle": ...,
 -- "authors": [{"name": ..., "bio": ...}]}.
--- spotlight.lua runs this file twice. Right after metadata.lua it notes each
+-- latex.lua runs this file twice. Right after metadata.lua it notes each
 -- field's plain text: what a reader sees, before later filters turn some
 -- characters into raw LaTeX that plain text cannot show. Last, it adds the
 -- field's final LaTeX, exactly what the template prints, and writes the file.
-local NOTED = 'spotlight-plain-text'
+local NOTED = 'journal-plain-text'
 local FLAT = { wrap_text = 'wrap-none' }
 
 local function render(format)
