@@ -68,16 +68,11 @@ def editorial_latex(issue: Issue, dirs: BuildDirs, budget: Budget) -> str:
 def _editorial(issue: Issue) -> list[str]:
     """Editorial matter as lines 'Label: value', labelled as the style says."""
     editorial, labels = issue.editorial, style_of(issue).labels
-    lines = []
-    for key in ("patron", "editor"):
-        if editorial.get(key):
-            lines.append(f"{labels[key]}: {editorial[key]}")
-    if editorial.get("board"):
-        lines.append(f"{labels['board']}: " + "; ".join(editorial["board"]))
-    for key in ("disclaimer", "copyright"):
-        if editorial.get(key):
-            lines.append(editorial[key])
-    return lines
+    lines = [f"{labels[key]}: {value}" for key, value in
+             (("patron", editorial.patron), ("editor", editorial.editor)) if value]
+    if editorial.board:
+        lines.append(f"{labels['board']}: " + "; ".join(editorial.board))
+    return lines + [text for text in (editorial.disclaimer, editorial.copyright) if text]
 
 
 def front_matter_pdf(issue: Issue, built: list[Built], dirs: BuildDirs,

@@ -30,7 +30,7 @@ _PDFTEX_BUILT = frozenset(chr(code) for low, high in (
 def article_text(article: Article) -> str:
     """Everything of the article that gets typeset."""
     parts = [article.title, article.subtitle or "", article.body]
-    parts += [field for author in article.authors for field in (author.name, author.bio)]
+    parts += [field or "" for author in article.authors for field in (author.name, author.bio)]
     return "\n".join(parts)
 
 
