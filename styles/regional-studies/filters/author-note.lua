@@ -16,7 +16,7 @@ local function article_for(position)
 end
 
 local function note(author)
-  if author.bio then
+  if text(author.bio) ~= '' then
     return author.bio
   end
   local inlines = pandoc.Inlines(author.name or {})
