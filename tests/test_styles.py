@@ -237,3 +237,60 @@ def test_the_check_reads_the_running_heads_the_style_declares(regional, tmp_path
     assert caught.value.exit_code == 6
     assert f"page {recto + 1} of the issue shows running head '{heads[1]}'; " \
            f"expected '{heads[0]}'" in caught.value.message
+
+
+# ------------------------------------------------------ a style's house limits
+RS_ARTICLE = """\
+---
+title: A Test of the House Limits
+type: article
+authors:
+  - name: Test Author
+    degree: M.Phil
+    affiliation: Kingston University, London
+    position: Research Officer at the Institute
+abstract: |
+  {abstract}
+keywords: [{keywords}]
+---
+
+Text.
+"""
+
+
+def rs_article(tmp_path: Path, words: int, keywords: int) -> Path:
+    folder = tmp_path / "rs-test"
+    folder.mkdir()
+    (folder / "issue.yaml").write_text(ISSUE_DATA.replace("Spotlight on Regional Affairs",
+                                                          "Regional Studies")
+                                       + "style: regional-studies\narticles:\n  - a.md\n")
+    (folder / "a.md").write_text(RS_ARTICLE.format(
+        abstract=" ".join(["word"] * words),
+        keywords=", ".join(f"k{n}" for n in range(keywords))), encoding="utf-8")
+    return folder
+
+
+def read(folder: Path):
+    from pipeline.model import load_issue
+    from pipeline.style import load_article
+    issue = load_issue(folder)
+    return load_article(folder / "a.md", issue)
+
+
+@pytest.mark.parametrize("words, keywords, line, message", [
+    (212, 5, 9, "the abstract has 212 words; this journal's abstracts have 150 to 200"),
+    (149, 5, 9, "the abstract has 149 words; this journal's abstracts have 150 to 200"),
+    (150, 6, 11, "the article has 6 keywords; this journal prints at most 5"),
+])
+def test_the_house_limits_are_errors_at_their_line(tmp_path, words, keywords, line, message):
+    folder = rs_article(tmp_path, words, keywords)
+    with pytest.raises(InputError) as caught:
+        read(folder)
+    assert caught.value.message == message
+    assert (caught.value.where.path, caught.value.where.line) == (folder / "a.md", line)
+    assert caught.value.exit_code == 3
+
+
+def test_within_the_house_limits_an_article_reads(tmp_path):
+    article = read(rs_article(tmp_path, 200, 5))
+    assert len(article.abstract.split()) == 200 and len(article.keywords) == 5
