@@ -385,8 +385,9 @@ def style_of(issue) -> Style:
 
 
 def style_names() -> list[str]:
-    """The folders of styles/ that hold a style.yaml."""
-    return sorted(folder.name for folder in STYLES.iterdir() if (folder / STYLE_FILE).is_file())
+    """The folders of styles/ that hold a style.yaml, the default style first."""
+    names = sorted(folder.name for folder in STYLES.iterdir() if (folder / STYLE_FILE).is_file())
+    return sorted(names, key=lambda name: not load_style(STYLES / name).default)
 
 
 def default_style() -> str:
