@@ -191,11 +191,7 @@ def _latex_source(article: Article, work: Path, budget: Budget, cache: Path,
 def template_variables(article: Article) -> dict:
     """Every value the template receives, from the model alone (the issue's
     reach the class as keys, in pagesetup.tex: Style.setup)."""
-    return {
-        "documentclass": article.issue.style,
-        "title": article.title, "subtitle": article.subtitle,
-        "authors": [{"name": author.name, "bio": author.bio} for author in article.authors],
-    }
+    return {"documentclass": article.issue.style} | style_of(article.issue).printed_values(article)
 
 
 @dataclass(frozen=True)

@@ -69,18 +69,18 @@ def _page_count_problems(issue: Issue, built: list[Built], total: int, front: in
             f"({front} of front matter and pages {issue.first_page}-{built[-1].last_page})"]
 
 
-def _body_pages(front: int, built: list[Built]):
-    """(index in the issue PDF, printed page number) of every article page."""
+def _body_pages_of(front: int, built: list[Built]):
+    """(article, index in the issue PDF, printed page number) of every article page."""
     index = front
     for item in built:
         for number in range(item.first_page, item.last_page + 1):
-            yield index, number
+            yield item, index, number
             index += 1
 
 
 def _label_problems(labels: list[str], front: int, built: list[Built]) -> list[str]:
     expected = [(index, roman(index + 1)) for index in range(front)]
-    expected += [(index, str(number)) for index, number in _body_pages(front, built)]
+    expected += [(index, str(number)) for _, index, number in _body_pages_of(front, built)]
     return [f"page {index + 1} has page label '{labels[index]}'; expected '{label}'"
             for index, label in expected if index < len(labels) and labels[index] != label]
 
@@ -89,22 +89,23 @@ def _furniture_problems(issue: Issue, texts: list[str], front: int,
                         built: list[Built]) -> list[str]:
     """Each page's footer (its last line) and running head (its first) in the
     forms of the style, on the pages its style.yaml `check:` names."""
-    style = style_of(issue)
+    style, firsts = style_of(issue), _first_pages(front, built)
     footers = {"every": range(int(issue.cover), len(texts)), "none": (),
-               "first": [*range(int(issue.cover), front), *_first_pages(front, built)]}
-    pages = [(index, roman(index + 1)) for index in range(front)]
-    pages += list(_body_pages(front, built))
+               "first": {*range(int(issue.cover), front), *firsts}}[style.check["footer"]]
+    pages = [(index, roman(index + 1), {}) for index in range(front)]
+    pages += [(index, str(number), {"title": item.rendered.title.plain,
+                                    "short_title": item.rendered.head_title.plain})
+              for item, index, number in _body_pages_of(front, built)]
     problems = []
-    for index, number in pages:
+    for index, number, fields in pages:
         text = texts[index] if index < len(texts) else ""
-        if index in footers[style.check["footer"]]:
+        if index in footers:
             problems += _line_problem(index, "footer", _last_line(text),
-                                      style.text("footer", issue, page=str(number)))
-        if style.check["head"] == "following" and index >= front \
-                and index not in _first_pages(front, built):
+                                      style.text("footer", issue, page=number, **fields))
+        if style.check["head"] == "following" and index >= front and index not in firsts:
             form = "head_even" if style.forms["head_even"] and int(number) % 2 == 0 else "head"
             problems += _line_problem(index, "running head", _first_line(text),
-                                      style.text(form, issue, page=str(number)))
+                                      style.text(form, issue, page=number, **fields))
     return problems
 
 
@@ -149,9 +150,11 @@ def _spanning_lines(text: str) -> str:
 
 
 def _entry(item: Built) -> re.Pattern:
-    """A contents entry: the title as rendered, dot leaders, the page, the names."""
-    return re.compile(_spanning_lines(item.rendered.full_title.plain) + r"\.+(?P<page>\d+)\n"
-                      + _spanning_lines(item.rendered.byline.plain) + r"(?:\n|$)")
+    """A contents entry: the title as rendered, dot leaders, the page, the names
+    (none for an unsigned item)."""
+    names = _spanning_lines(item.rendered.byline.plain)
+    return re.compile(_spanning_lines(item.rendered.full_title.plain) + r"\.+(?P<page>\d+)"
+                      + (r"\n" + names if names else "") + r"(?:\n|$)")
 
 
 def _contents_problems(pages: list[str], built: list[Built]) -> list[str]:

@@ -33,7 +33,8 @@ def front_matter_source(issue: Issue, built: list[Built], editorial: str,
     doc.append(NoEscape(r"\begin{journalcontents}"))
     for item in built:  # title and names in the very LaTeX the article's first page has
         rendered = item.rendered
-        doc.append(NoEscape(f"\\journalcontentsentry{{{rendered.full_title.latex}}}"
+        doc.append(NoEscape(f"\\journalcontentsentry[{item.article.type}]"
+                            f"{{{rendered.full_title.latex}}}"
                             f"{{{rendered.byline.latex}}}{{{item.first_page}}}"))
     doc.append(NoEscape(r"\end{journalcontents}"))
     doc.append(NoEscape(f"\\journaleditorial{{{editorial}}}"))

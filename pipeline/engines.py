@@ -28,13 +28,17 @@ _PDFTEX_BUILT = frozenset(chr(code) for low, high in (
 
 
 def article_text(article: Article) -> str:
-    """Everything of the article a house style may typeset."""
-    parts = [article.title, article.subtitle or "", article.short_title or "",
-             article.abstract or "", *article.keywords, article.body]
-    parts += [field or "" for author in article.authors
-              for field in (author.name, author.bio, author.degree, author.affiliation,
-                            author.position)]
-    return "\n".join(parts)
+    """Everything of the article that gets typeset: its body and the front
+    matter its style prints."""
+    return "\n".join([article.body, *_texts(style_of(article.issue).printed_values(article))])
+
+
+def _texts(value) -> list[str]:
+    """Every string inside value (a dict, list or string)."""
+    if isinstance(value, str):
+        return [value]
+    items = value.values() if isinstance(value, dict) else value
+    return [text for item in items for text in _texts(item)]
 
 
 def pdftex_chars(style: Style) -> frozenset[str]:

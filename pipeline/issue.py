@@ -28,7 +28,8 @@ from pathlib import Path
 from . import __version__
 from .article import FINAL, Built, BuildMode, Figure, build_article, figure_files
 from .errors import InputError, InvalidOutput, Location, PipelineError, printable
-from .model import Article, Issue, load_article, load_issue
+from .model import Article, Issue, load_issue
+from .style import load_article
 from .paths import ROOT, STYLES, TEMPLATES, BuildDirs
 from .sources import read_input
 from .tools.pandoc import pandoc_path

@@ -32,7 +32,8 @@ from pathlib import Path
 from .article import Built, BuildMode, Figure, figure_files
 from .errors import InputError, Location
 from .issue import State, build_articles, figures_digest, issue_lock
-from .model import Article, Issue, load_article, load_issue
+from .model import Article, Issue, load_issue
+from .style import load_article
 from .paths import BuildDirs, ProofDirs
 from .sources import read_input
 from .tools import poppler

@@ -13,15 +13,17 @@ from __future__ import annotations
 import difflib
 import re
 import string
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from .errors import InputError
+from .errors import InputError, Location
 from .paths import STYLES
 from .sources import YamlData, decode_text, load_yaml, read_input
 
 STYLE_FILE = "style.yaml"
+AUTHOR_PRINTABLE = ("bio", "degree", "affiliation", "position")
 DEFAULTS_FILE = "defaults.yaml"
 MONTHS = ("January", "February", "March", "April", "May", "June", "July",
           "August", "September", "October", "November", "December")
@@ -69,12 +71,17 @@ class _Form(_Text):
 class _OneOf(_Rule):
     def __init__(self, *choices):
         self.choices = choices
-        self.hint = f"use one of: {', '.join(choices)}"
+        self.hint = f"use one of: {', '.join(map(_yaml, choices))}"
 
     def check(self, value, data, keys):
-        if value not in self.choices:
-            self.fail(data, keys, f"is '{value}'; expected one of: {', '.join(self.choices)}")
+        if value not in self.choices or type(value) is not type(self.choices[0]):
+            self.fail(data, keys, f"is '{_yaml(value)}'; expected one of: "
+                                  f"{', '.join(map(_yaml, self.choices))}")
         return value
+
+
+def _yaml(value) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 class _Number(_Rule):
@@ -149,6 +156,10 @@ class _MapOf(_Rule):
 
 ISSUE_FIELDS = ("series", "SERIES", "volume", "number", "date", "year", "month")
 PAGE_FIELDS = ("first", "last")
+# Fields of the article a page belongs to, for its head and footer: the class
+# gets them from the template (\journalsetup{title=..., shorttitle=...}).
+ARTICLE_FIELDS = {"title": r"\journalget{title}", "short_title": r"\journalget{shorttitle}"}
+FURNITURE_FIELDS = ISSUE_FIELDS + ("issue", "page", *ARTICLE_FIELDS)
 _TEXT = _Text()
 SCHEMA = _Fields({
     "labels": _Fields({name: _TEXT for name in ("notes", "contents", "patron", "editor", "board")}),
@@ -160,13 +171,14 @@ SCHEMA = _Fields({
         "citation": _Form(ISSUE_FIELDS + ("issue",)),
         "page": _Form(PAGE_FIELDS), "pages": _Form(PAGE_FIELDS),
         "cited": _Form(ISSUE_FIELDS + ("issue", "citation", "pages")),
-        "footer": _Form(ISSUE_FIELDS + ("issue", "page")),
-        "head": _Form(ISSUE_FIELDS + ("issue", "page")),
-        "head_even": _Form(ISSUE_FIELDS + ("issue", "page"))}, optional={"head_even": ""}),
+        "footer": _Form(FURNITURE_FIELDS), "head": _Form(FURNITURE_FIELDS),
+        "head_even": _Form(FURNITURE_FIELDS)}, optional={"head_even": ""}),
     "check": _Fields({"footer": _OneOf("every", "first", "none"),
                       "head": _OneOf("following", "none")}),
     "notes": _OneOf("endnotes", "footnotes"),
-    "fields": _Fields({"required": _ListOf(_TEXT), "printed": _ListOf(_TEXT)}),
+    "fields": _Fields({"required": _ListOf(_TEXT), "printed": _ListOf(_TEXT),
+                       "required_by_type": _MapOf(_ListOf(_TEXT))},
+                      optional={"required_by_type": {}}),
     "limits": _Fields({"abstract_words": _ListOf(_Number(0, 10000), length=2),
                        "keywords": _Number(0, 100)},
                       optional={"abstract_words": (0, 0), "keywords": 0}),
@@ -175,7 +187,8 @@ SCHEMA = _Fields({
                                                  "direction": _OneOf("ltr", "rtl"),
                                                  "features": _TEXT}, optional={"features": ""}))}),
     "languages": _MapOf(_TEXT),
-}, optional={"limits": {"abstract_words": (0, 0), "keywords": 0}})
+    "default": _OneOf(True, False),
+}, optional={"limits": {"abstract_words": (0, 0), "keywords": 0}, "default": False})
 
 
 # ----------------------------------------------------------------- the style
@@ -200,6 +213,7 @@ class Style:
     check: dict[str, str]         # what the post-build check reads: footer, head
     notes: str                    # endnotes | footnotes
     required: frozenset[str]      # front-matter fields (dotted) a manuscript must give
+    required_by_type: dict[str, frozenset[str]]  # ... and those an article type must give
     printed: frozenset[str]       # front-matter fields the template prints
     abstract_words: tuple[int, int]  # (least, most); (0, 0): no limit
     keywords: int                 # at most this many; 0: no limit
@@ -207,6 +221,7 @@ class Style:
     pdflatex_chars: frozenset[str]  # what the class's pdfLaTeX fonts print as themselves
     scripts: dict[str, Script]
     languages: dict[str, str]     # BCP 47 tag -> Babel language the class loads
+    default: bool                 # the style of an issue.yaml without `style:`
 
     @property
     def name(self) -> str:
@@ -240,9 +255,10 @@ class Style:
         return _fill(self.forms[form], self._values(issue, values, str))
 
     def latex(self, form: str, issue, **values) -> str:
-        """A form filled in as LaTeX for the class: the page number is \\thepage."""
+        """A form filled in as LaTeX for the class: the page number is \\thepage,
+        the article's fields the class keys the template sets."""
         from pylatex.utils import escape_latex
-        values = {"page": r"\thepage"} | values
+        values = {"page": r"\thepage"} | ARTICLE_FIELDS | values
         return _fill(self.forms[form], self._values(issue, values, escape_latex), escape_latex)
 
     def _values(self, issue, values: dict, escape) -> dict[str, str]:
@@ -287,6 +303,23 @@ class Style:
                   f"{{{script.features}}}" for name, script in self.scripts.items()]
         return "\n".join(lines)
 
+    # ------------------------------------------------------- for the template
+    def printed_values(self, article) -> dict:
+        """The article's front matter the template receives: title and names
+        always, the type and the short title (else the title) for running heads,
+        and each other field the style prints (fields.printed), if given."""
+        shown = self.printed
+        values = {"title": article.title, "type": article.type,
+                  "short_title": article.short_title or article.title}
+        for name in ("subtitle", "abstract", "keywords"):
+            if name in shown and getattr(article, name):
+                values[name] = getattr(article, name)
+        values["authors"] = [
+            {"name": author.name} | {key: getattr(author, key) for key in AUTHOR_PRINTABLE
+                                     if f"authors.{key}" in shown and getattr(author, key)}
+            for author in article.authors]
+        return values
+
     def setup(self, issue, language: str, extra: str = "") -> str:
         """What comes right after \\endofdump: the issue's keys (plus extra, which
         starts with a comma) and the fonts."""
@@ -326,10 +359,61 @@ def _characters(ranges: str, data: YamlData) -> frozenset[str]:
     return frozenset(chars)
 
 
+def _check_field_names(fields: dict, data: YamlData) -> None:
+    """Every field style.yaml names is a front-matter field; every type a type."""
+    from .model import ARTICLE_FIELDS as KNOWN, ARTICLE_TYPES
+    named = [(("fields", "required", index), name) for index, name in enumerate(fields["required"])]
+    named += [(("fields", "printed", index), name) for index, name in enumerate(fields["printed"])]
+    for kind, names in fields["required_by_type"].items():
+        if kind not in ARTICLE_TYPES:
+            _Rule().fail(data, ("fields", "required_by_type", kind), "is not an article type",
+                         f"use one of: {', '.join(ARTICLE_TYPES)}")
+        named += [(("fields", "required_by_type", kind, index), name)
+                  for index, name in enumerate(names)]
+    for keys, name in named:
+        if name not in KNOWN:
+            close = difflib.get_close_matches(name, sorted(KNOWN), n=1)
+            _Rule().fail(data, keys, f"names '{name}', which is no front-matter field",
+                         f"did you mean '{close[0]}'?" if close
+                         else f"the fields are: {', '.join(sorted(KNOWN))}")
+
+
 # --------------------------------------------------------------- loading
 def style_of(issue) -> Style:
     """The style an issue names (issue.yaml's `style:`)."""
     return load_style(STYLES / issue.style)
+
+
+def style_names() -> list[str]:
+    """The folders of styles/ that hold a style.yaml."""
+    return sorted(folder.name for folder in STYLES.iterdir() if (folder / STYLE_FILE).is_file())
+
+
+def default_style() -> str:
+    """The one style whose style.yaml says `default: true`."""
+    defaults = [name for name in style_names() if load_style(STYLES / name).default]
+    if len(defaults) != 1:
+        raise InputError(f"{len(defaults)} house styles say 'default: true' "
+                         f"({', '.join(defaults) or 'none'}); issue.yaml names no style",
+                         where=Location(STYLES), hint="add 'style: <name>' to issue.yaml, or mark one "
+                                            "style's style.yaml with 'default: true'")
+    return defaults[0]
+
+
+class HouseLanguages(Sequence):
+    """The languages some house style sets, read from the styles when first asked."""
+
+    def _tags(self) -> list[str]:
+        tags = {}
+        for name in style_names():
+            tags |= dict.fromkeys(load_style(STYLES / name).languages)
+        return list(tags)
+
+    def __getitem__(self, index):
+        return self._tags()[index]
+
+    def __len__(self) -> int:
+        return len(self._tags())
 
 
 @cache
@@ -343,16 +427,77 @@ def load_style(folder: Path) -> Style:
             raise InputError(f"the style folder {folder} has no {required}",
                              where=data.where(),
                              hint="a style folder holds <name>.cls, defaults.yaml and style.yaml")
+    _check_field_names(values["fields"], data)
     fonts = values["fonts"]
     return Style(
         folder=Path(folder), labels=values["labels"],
         issue_forms={key: values["issue"][key] for key in ("volume", "number", "date")},
         seasons=values["issue"]["seasons"], forms=values["forms"], check=values["check"],
         notes=values["notes"], required=frozenset(values["fields"]["required"]),
+        required_by_type={kind: frozenset(names)
+                          for kind, names in values["fields"]["required_by_type"].items()},
         printed=frozenset(values["fields"]["printed"]),
         abstract_words=tuple(values["limits"]["abstract_words"]),
         keywords=values["limits"]["keywords"],
         fonts={key: fonts[key] for key in ("main", "sans", "mono")},
         pdflatex_chars=_characters(fonts["pdflatex"], data),
         scripts={name: Script(**script) for name, script in fonts["scripts"].items()},
-        languages=values["languages"])
+        languages=values["languages"], default=values["default"])
+
+
+def load_article(path: Path, issue, *, proof: bool = False):
+    """One manuscript read under its issue's style: the fields the style
+    requires (for every article and for its type) and its house limits
+    (abstract words, keywords), each error at its line in the front matter."""
+    from .model import load_article as load
+    style = style_of(issue)
+    article = load(path, issue, proof=proof, required=style.required, style_name=style.name)
+    _check_language(style, article)
+    missing = [name for name in sorted(style.required_by_type.get(article.type, ()))
+               if not getattr(article, name, None)]
+    if missing:
+        raise InputError(f"a {article.type} of this journal needs '{missing[0]}'",
+                         where=_front_matter(article).where(),
+                         hint=f"add '{missing[0]}:' to the front matter (the house style "
+                              f"'{style.name}' requires it: fields.required_by_type)")
+    _check_limits(style, article)
+    return article
+
+
+def _check_language(style: Style, article) -> None:
+    """The article's language (its own, else the issue's) is one the style sets."""
+    if article.language in style.languages:
+        return
+    own = _front_matter(article)
+    where = own.where("language") if "language" in own.value else \
+        load_yaml(decode_text(issue_file := article.issue.folder / "issue.yaml",
+                              read_input(issue_file)), issue_file).where("language")
+    close = difflib.get_close_matches(article.language, list(style.languages), n=1)
+    raise InputError(f"'language' '{article.language}' is not one of: "
+                     f"{', '.join(style.languages)}", where=where,
+                     hint=(f"did you mean '{close[0]}'? " if close else "")
+                     + f"(the languages house style '{style.name}' sets: its style.yaml)")
+
+
+def _check_limits(style: Style, article) -> None:
+    least, most = style.abstract_words
+    words = len(article.abstract.split()) if article.abstract else 0
+    if article.abstract and most and not least <= words <= most:
+        raise InputError(f"the abstract has {words} words; this journal's abstracts have "
+                         f"{least} to {most}", where=_front_matter(article).where("abstract"),
+                         hint=f"{'shorten' if words > most else 'lengthen'} it (house style "
+                              f"'{style.name}', limits.abstract_words)")
+    if style.keywords and len(article.keywords) > style.keywords:
+        raise InputError(f"the article has {len(article.keywords)} keywords; this journal "
+                         f"prints at most {style.keywords}",
+                         where=_front_matter(article).where("keywords", style.keywords),
+                         hint=f"keep the {style.keywords} that matter most (house style "
+                              f"'{style.name}', limits.keywords)")
+
+
+def _front_matter(article) -> YamlData:
+    """The article's front matter with positions, read again to place an error."""
+    from .sources import split_front_matter
+    text = decode_text(article.path, read_input(article.path))
+    return load_yaml(split_front_matter(article.path, text).front_matter, article.path,
+                     first_line=2)

@@ -170,10 +170,19 @@ local function Pandoc(doc)
   doc.blocks = doc.blocks:map(function(block)
     return needs_visit(block) and pandoc.Blocks { block }:walk(filter)[1] or block
   end)
-  doc.meta = each_text_field(doc.meta, function(value)
+  local function visit_inlines(value)
     local visit = has_other_scripts(pandoc.utils.stringify(value))
     return visit and pandoc.Inlines(value):walk(filter) or value
-  end)
+  end
+  doc.meta = each_text_field(doc.meta, visit_inlines)
+  local abstract = doc.meta.abstract  -- Markdown: one paragraph (inlines) or more (blocks)
+  if abstract and pandoc.utils.type(abstract) == 'Blocks' then
+    doc.meta.abstract = abstract:map(function(block)
+      return needs_visit(block) and pandoc.Blocks { block }:walk(filter)[1] or block
+    end)
+  elseif abstract then
+    doc.meta.abstract = visit_inlines(abstract)
+  end
   return doc
 end
 

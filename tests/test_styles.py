@@ -1,0 +1,183 @@
+"""A house style is a folder: the pipeline names none, and a third journal is
+a copied folder with its own style.yaml and a sample.
+
+The third journal ("gazette") is made in a copy of the project: Spotlight's
+folder copied, its class renamed, its labels and forms changed. It is built
+once (module fixture) and read back; a broken copy of its class shows the
+post-build check reading the footer the style declares.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from helpers import FRONT_MATTER, ISSUE_DATA, first_line, last_line, page_texts
+from pipeline.errors import ExitCode, InputError
+from pipeline.paths import ROOT, STYLES
+from pipeline.style import load_style
+
+GAZETTE_FORMS = {  # style.yaml lines of the third journal, replacing Spotlight's
+    "  notes: Notes and References": "  notes: Endnotes",
+    "  contents: Contents": "  contents: In This Issue",
+    "  editor: Editor": "  editor: Managing Editor",
+    '  footer: "{issue} ({page})"': '  footer: "{series} No. {number} / {year} - page {page}"',
+    '  head: "{SERIES}"': '  head: "{short_title}"',
+    "  number: arabic": "  number: roman",
+}
+GAZETTE_ISSUE = ISSUE_DATA.replace("Spotlight on Regional Affairs", "The Valley Gazette") + """\
+style: gazette
+editorial:
+  editor: Gul Khan
+articles:
+  - river.md
+"""
+RIVER = FRONT_MATTER.replace("title: \"A Short Test Article\"",
+                             "title: \"Water Sharing on the Kabul River\"\n"
+                             "short_title: Kabul River") + (
+    "\n## Background\n\n"
+    + "The river crosses the border twice. " * 40 + "[^1]\n\n"
+    + "\n\n".join("Paragraph %d on the treaty that was never signed. " % n * 8
+                  for n in range(12))
+    + "\n\n[^1]: A note that the third journal sets as an endnote.\n")
+
+
+def style_names() -> set[str]:
+    """Each style folder's name and every word of it ('regional-studies':
+    also 'regional' and 'studies')."""
+    names = set()
+    for folder in STYLES.iterdir():
+        if (folder / "style.yaml").is_file():
+            names |= {folder.name, *folder.name.split("-")}
+    return names
+
+
+def test_no_style_name_in_the_pipeline():
+    """No module, docstring, message or example of pipeline/ names a journal."""
+    names = style_names()
+    assert "spotlight" in names
+    found = [f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+             for path in sorted((ROOT / "pipeline").rglob("*.py"))
+             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+             if any(re.search(rf"\b{re.escape(name)}", line, re.IGNORECASE) for name in names)]
+    assert found == []
+
+
+# ------------------------------------------------------------ a third style
+def make_project(root: Path) -> Path:
+    """A copy of the pipeline with a third style, styles/gazette/, and its sample."""
+    for name in ("build.py", "pipeline", "templates", "styles"):
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, root / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copyfile(source, root / name)
+    gazette = root / "styles" / "gazette"
+    shutil.copytree(root / "styles" / "spotlight", gazette)
+    (gazette / "spotlight.cls").rename(gazette / "gazette.cls")
+    style = (gazette / "style.yaml").read_text(encoding="utf-8")
+    for old, new in GAZETTE_FORMS.items():
+        assert old in style, old
+        style = style.replace(old, new)
+    (gazette / "style.yaml").write_text(style, encoding="utf-8")
+    template = (gazette / "article.latex").read_text(encoding="utf-8")  # the head names it
+    (gazette / "article.latex").write_text(template.replace(
+        "\\input{pagesetup.tex}\n",
+        "\\input{pagesetup.tex}\n\\journalsetup{title={$title$},shorttitle={$short_title$}}\n"))
+    issue = root / "manuscript" / "gazette-2022-06"
+    issue.mkdir(parents=True)
+    (issue / "issue.yaml").write_text(GAZETTE_ISSUE, encoding="utf-8")
+    (issue / "river.md").write_text(RIVER, encoding="utf-8")
+    return issue
+
+
+def build(project: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(project / "build.py"), *args], cwd=project,
+                          capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def gazette(tmp_path_factory):
+    project = tmp_path_factory.mktemp("third-style")
+    issue = make_project(project)
+    result = build(project, "all")
+    assert result.returncode == 0, result.stderr
+    return project, issue
+
+
+def test_a_third_style_is_a_folder_and_prints_its_own_forms(gazette):
+    project, _ = gazette
+    pdf = project / "build" / "gazette-2022-06" / "issue.pdf"
+    texts = page_texts(pdf)
+    contents, first, second = texts[0], texts[1], texts[2]
+    assert first_line(contents) == "In This Issue"
+    assert "Managing Editor: Gul Khan" in contents
+    footers = [" ".join(last_line(text).split()) for text in texts]
+    assert footers[:3] == ["The Valley Gazette No. VI / 2022 - page i",
+                           "The Valley Gazette No. VI / 2022 - page 1",
+                           "The Valley Gazette No. VI / 2022 - page 2"]
+    assert first_line(second).strip() == "Kabul River"  # the short title as running head
+    assert "Endnotes" in [line.strip() for line in texts[-1].splitlines()]
+    assert "Water Sharing on the Kabul River" in first
+    with pikepdf.open(pdf) as document:
+        with document.open_outline() as outline:
+            assert outline.root[0].title == "In This Issue"
+        meta = document.open_metadata()
+        assert meta["dc:title"] == "The Valley Gazette, Vol.40, No.VI, June 2022"
+
+
+def test_a_class_whose_footer_disagrees_with_its_style_fails_the_check(gazette, tmp_path):
+    project, issue = gazette
+    broken = tmp_path / "broken"
+    shutil.copytree(project, broken, ignore=shutil.ignore_patterns("build"))
+    cls = broken / "styles" / "gazette" / "gazette.cls"
+    text = cls.read_text(encoding="utf-8")
+    assert text.count("\\journalget{footer}") == 2
+    cls.write_text(text.replace("\\journalget{footer}", "{Page \\thepage}"), encoding="utf-8")
+    result = build(broken, "issue", str(broken / "manuscript" / issue.name))
+    assert result.returncode == ExitCode.OUTPUT == 6, result.stderr
+    assert "shows footer 'Page 1'; expected 'The Valley Gazette No. VI / 2022 - page 1'" \
+        in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (broken / "build" / issue.name / "issue.pdf").exists()
+
+
+def test_an_unknown_key_in_style_yaml_is_a_located_input_error(gazette, tmp_path):
+    project, issue = gazette
+    style = project / "styles" / "gazette" / "style.yaml"
+    lines = style.read_text(encoding="utf-8").splitlines()
+    number = next(n for n, line in enumerate(lines, 1) if line.startswith("check:"))
+    lines[number - 1] = lines[number - 1].replace("check:", "chekc:")
+    bad = tmp_path / "gazette"
+    shutil.copytree(style.parent, bad)
+    (bad / "style.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_style(bad)
+    error = caught.value
+    assert error.exit_code == ExitCode.INPUT == 3
+    assert (error.where.path, error.where.line, error.where.column) == (bad / "style.yaml",
+                                                                       number, 1)
+    assert error.message == "unknown key 'chekc'" and error.hint == "did you mean 'check'?"
+
+
+def test_a_form_naming_an_unknown_field_fails_before_any_build(gazette, tmp_path):
+    """Through the command line: exit 3 at the form's line, nothing built."""
+    project, issue = gazette
+    copy = tmp_path / "copy"
+    shutil.copytree(project, copy, ignore=shutil.ignore_patterns("build"))
+    style = copy / "styles" / "gazette" / "style.yaml"
+    text = style.read_text(encoding="utf-8")
+    style.write_text(text.replace("- page {page}", "- page {pgae}"), encoding="utf-8")
+    number = next(n for n, line in enumerate(style.read_text().splitlines(), 1)
+                  if "{pgae}" in line)
+    result = build(copy, "issue", str(copy / "manuscript" / issue.name))
+    assert result.returncode == 3, result.stderr
+    assert f"{style}:{number}:" in result.stderr
+    assert "names an unknown field '{pgae}'" in result.stderr
+    assert "did you mean '{page}'?" in result.stderr
+    assert not (copy / "build" / issue.name / "issue.pdf").exists()
