@@ -306,7 +306,9 @@ class Issue:
     cover: bool = declared(Boolean(), False)
     page_budget: int | None = declared(PAGE_BUDGET, None)  # the preflight warns past it
     # Declared as the file names issue.yaml lists; the model holds their paths.
-    articles: tuple[Path, ...] = declared(ListOf(Text(200), min_items=1, max_items=100))
+    articles: tuple[Path, ...] = declared(
+        ListOf(Text(200), min_items=1, max_items=100),
+        advice="under 'articles:', one '- file-name.md' per article, in printed order")
     editorial: Editorial = declared(Record(Editorial), Editorial())
     deposit: Deposit = declared(Record(Deposit), Deposit())
     limits: Limits = declared(Record(Limits), Limits())
@@ -338,7 +340,10 @@ class Article:
     body_line: int
     title: str = declared(Text(300))
     subtitle: str | None = declared(Text(300), None)
-    authors: tuple[Author, ...] = declared(ListOf(Record(Author), max_items=12), ())
+    authors: tuple[Author, ...] = declared(
+        ListOf(Record(Author), max_items=12), (),
+        advice="under 'authors:', one '- name: ...' per author, with 'bio: ...' and the "
+               "author's other fields below it, indented like 'name'")
     keywords: tuple[str, ...] = declared(ListOf(Text(80), max_items=30), ())
     language: str = declared(Choice(LANGUAGES), None)  # None in the file: the issue's
     doi: str | None = declared(DOI, None)

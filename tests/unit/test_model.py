@@ -166,6 +166,14 @@ def test_every_other_type_needs_an_author(tmp_path, kind):
     assert caught.where.line == 4
 
 
+def test_a_declared_advice_is_the_hint(tmp_path):
+    caught = error(tmp_path, ARTICLE.replace(
+        "authors:\n  - name: Ayesha Khan\n    bio: Ayesha Khan writes about water.\n",
+        "authors: Ayesha Khan\n"))
+    assert "'authors' expected a list, got text" in caught.message
+    assert caught.hint.startswith("under 'authors:', one '- name: ...' per author")
+
+
 def test_a_signed_editors_note_is_still_checked(tmp_path):
     caught = error(tmp_path, ARTICLE.replace("authors:", "type: editors-note\nauthors:")
                    .replace("    bio: Ayesha Khan writes about water.\n", ""))
