@@ -175,3 +175,28 @@ def test_a_long_footnote_breaks_at_the_foot_of_one_page_and_goes_on_at_the_next(
     ends = next(i for i, line in enumerate(notes)
                 if text_of(line).endswith("accepting the theory as a whole."))
     assert text_of(notes[ends + 1]).startswith("8. Barfield")
+
+
+# ------------------------------------------------------------------ house limits
+@pytest.mark.parametrize("old, new, where, message", [
+    ("stake in Afghan stability.\nkeywords",
+     "stake in Afghan stability, and in a settlement that lasts.\nkeywords",
+     ":11:11: input error: the abstract has 203 words; this journal's abstracts have 150 to 200",
+     "shorten it"),
+    ("Pakistan, transition]", "Pakistan, transition, Iran]",
+     ":13:92: input error: the article has 6 keywords; this journal prints at most 5",
+     "keep the 5 that matter most"),
+], ids=["abstract-203-words", "six-keywords"])
+def test_house_limits_refuse_at_the_line_before_tex(tmp_path, old, new, where, message):
+    """The sample's abstract has 197 words (the limit is 200) and five keywords;
+    one more sentence, or a sixth keyword, is an input error (exit 3) at its
+    line and column, found by `check` before any TeX runs."""
+    folder = copy_issue(SAMPLE, tmp_path)
+    article = folder / "afghanistan-transition.md"
+    text = article.read_text(encoding="utf-8")
+    assert old in text
+    article.write_text(text.replace(old, new), encoding="utf-8")
+    result = run_build("--build-dir", str(tmp_path / "build"), "check", str(folder))
+    assert result.returncode == 3, result.stderr
+    assert f"{article}{where}" in result.stderr
+    assert message in result.stderr and "Traceback" not in result.stderr
