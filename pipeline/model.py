@@ -365,12 +365,6 @@ class Article:
     def slug(self) -> str:
         return self.path.stem
 
-    def citation(self, first_page: int, last_page: int) -> str:
-        """One line that says where the article was published."""
-        issue = self.issue
-        pages = f"pp. {first_page}-{last_page}" if last_page > first_page else f"p. {first_page}"
-        return (f"{issue.series}, Vol.{issue.volume}, No.{issue.number}, "
-                f"{issue.date_label}, {pages}")
 
 
 ARTICLE_FIELDS = field_names(Article)   # what a house style may require

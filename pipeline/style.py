@@ -456,7 +456,8 @@ def load_article(path: Path, issue, *, proof: bool = False):
     missing = [name for name in sorted(style.required_by_type.get(article.type, ()))
                if not getattr(article, name, None)]
     if missing:
-        raise InputError(f"a {article.type} of this journal needs '{missing[0]}'",
+        raise InputError(f"required key '{missing[0]}' is missing: this journal requires it "
+                         f"of every {article.type.replace('-', ' ')}",
                          where=_front_matter(article).where(),
                          hint=f"add '{missing[0]}:' to the front matter (the house style "
                               f"'{style.name}' requires it: fields.required_by_type)")

@@ -17,9 +17,11 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from helpers import FRONT_MATTER, ISSUE_DATA, first_line, last_line, page_texts
-from pipeline.errors import ExitCode, InputError
-from pipeline.paths import ROOT, STYLES
+from conftest import build as build_issue
+from helpers import FRONT_MATTER, ISSUE_DATA, copy_issue, first_line, last_line, page_texts
+from pipeline import check
+from pipeline.errors import ExitCode, InputError, InvalidOutput
+from pipeline.paths import MANUSCRIPT, ROOT, STYLES
 from pipeline.style import load_style
 
 GAZETTE_FORMS = {  # style.yaml lines of the third journal, replacing Spotlight's
@@ -181,3 +183,114 @@ def test_a_form_naming_an_unknown_field_fails_before_any_build(gazette, tmp_path
     assert "names an unknown field '{pgae}'" in result.stderr
     assert "did you mean '{page}'?" in result.stderr
     assert not (copy / "build" / issue.name / "issue.pdf").exists()
+
+
+# ------------------------------------------------- the second journal's sample
+@pytest.fixture(scope="module")
+def regional(tmp_path_factory):
+    """manuscript/rs-2014-autumn (Regional Studies: footnotes, running heads,
+    Roman volume, seasons), copied to tmp and built once."""
+    tmp = tmp_path_factory.mktemp("regional")
+    return build_issue(copy_issue(MANUSCRIPT / "rs-2014-autumn", tmp), tmp / "build")
+
+
+def test_a_footnote_style_gets_contents_bookmarks_labels_and_offprints(regional):
+    built = regional.result.built
+    first, last = built[0].first_page, built[-1].last_page
+    with pikepdf.open(regional.issue_pdf) as pdf:
+        labels = [page.label for page in pdf.pages]
+        with pdf.open_outline() as outline:
+            bookmarks = [item.title for item in outline.root]
+        title = pdf.open_metadata()["dc:title"]
+    assert labels == ["i"] + [str(number) for number in range(first, last + 1)]
+    assert bookmarks == ["Contents"] + [item.rendered.full_title.plain for item in built]
+    assert title == "Regional Studies, Vol. XXXII, No. 4 / Autumn 2014"
+    contents = page_texts(regional.issue_pdf)[0]
+    for item in built:  # each entry with its first page; the unsigned note has no names
+        assert re.search(rf"\.\s*{item.first_page}\n", contents), item.article.slug
+    for item in built:
+        with pikepdf.open(item.pdf) as offprint:
+            assert len(offprint.pages) == item.pages
+            assert offprint.open_metadata()["prism:pageRange"] \
+                == f"{item.first_page}-{item.last_page}"
+
+
+def test_the_check_reads_the_running_heads_the_style_declares(regional, tmp_path):
+    article = next(item for item in regional.result.built if item.pages >= 4)
+    texts = page_texts(regional.issue_pdf)
+    recto = 1 + article.first_page - regional.result.built[0].first_page + 1  # its 2nd page
+    number = article.first_page + 1
+    short = article.rendered.head_title.plain
+    heads = [" ".join(first_line(texts[index]).split()) for index in (recto, recto + 1)]
+    odd, even = (number, number + 1) if number % 2 else (number + 1, number)
+    assert set(heads) == {f"{short} {odd}", f"{even} REGIONAL STUDIES"}
+
+    def swap(pdf):  # two following pages print each other's text, heads included
+        first, second = pdf.pages[recto].obj, pdf.pages[recto + 1].obj
+        first.Contents, second.Contents = second.Contents, first.Contents
+    doctored = tmp_path / "issue.pdf"
+    with pikepdf.open(regional.issue_pdf) as pdf:
+        swap(pdf)
+        pdf.save(doctored)
+    with pytest.raises(InvalidOutput) as caught:
+        check.check_issue(regional.result.issue, regional.result.built, doctored)
+    assert caught.value.exit_code == 6
+    assert f"page {recto + 1} of the issue shows running head '{heads[1]}'; " \
+           f"expected '{heads[0]}'" in caught.value.message
+
+
+# ------------------------------------------------------ a style's house limits
+RS_ARTICLE = """\
+---
+title: A Test of the House Limits
+type: article
+authors:
+  - name: Test Author
+    degree: M.Phil
+    affiliation: Kingston University, London
+    position: Research Officer at the Institute
+abstract: |
+  {abstract}
+keywords: [{keywords}]
+---
+
+Text.
+"""
+
+
+def rs_article(tmp_path: Path, words: int, keywords: int) -> Path:
+    folder = tmp_path / "rs-test"
+    folder.mkdir()
+    (folder / "issue.yaml").write_text(ISSUE_DATA.replace("Spotlight on Regional Affairs",
+                                                          "Regional Studies")
+                                       + "style: regional-studies\narticles:\n  - a.md\n")
+    (folder / "a.md").write_text(RS_ARTICLE.format(
+        abstract=" ".join(["word"] * words),
+        keywords=", ".join(f"k{n}" for n in range(keywords))), encoding="utf-8")
+    return folder
+
+
+def read(folder: Path):
+    from pipeline.model import load_issue
+    from pipeline.style import load_article
+    issue = load_issue(folder)
+    return load_article(folder / "a.md", issue)
+
+
+@pytest.mark.parametrize("words, keywords, line, message", [
+    (212, 5, 9, "the abstract has 212 words; this journal's abstracts have 150 to 200"),
+    (149, 5, 9, "the abstract has 149 words; this journal's abstracts have 150 to 200"),
+    (150, 6, 11, "the article has 6 keywords; this journal prints at most 5"),
+])
+def test_the_house_limits_are_errors_at_their_line(tmp_path, words, keywords, line, message):
+    folder = rs_article(tmp_path, words, keywords)
+    with pytest.raises(InputError) as caught:
+        read(folder)
+    assert caught.value.message == message
+    assert (caught.value.where.path, caught.value.where.line) == (folder / "a.md", line)
+    assert caught.value.exit_code == 3
+
+
+def test_within_the_house_limits_an_article_reads(tmp_path):
+    article = read(rs_article(tmp_path, 200, 5))
+    assert len(article.abstract.split()) == 200 and len(article.keywords) == 5
