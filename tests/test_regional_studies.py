@@ -1,8 +1,9 @@
-"""Regional Studies, the second journal: its sample issue (manuscript/rs-2014-autumn)
-built once for the session, and what its pages show, read from word positions
-(pdftotext -bbox-layout): running heads by page parity, the issue line, the
-abstract and keywords before the text, the author note as the first page's
-footnote, and a long footnote that breaks across pages."""
+"""Regional Studies, the second journal: its sample issue (manuscript/rs-2014-autumn,
+built once for the session: conftest.built_regional) and what its pages show,
+read from word positions (pdftotext -bbox-layout): running heads by page
+parity, the issue line, the abstract and keywords before the text, the author
+note as the first page's footnote, a long footnote that breaks across pages;
+and the house limits, refused at their line before TeX runs."""
 from __future__ import annotations
 
 import re
@@ -10,7 +11,6 @@ import unicodedata
 
 import pytest
 
-from conftest import build
 from helpers import copy_issue, page_texts, run_build
 from pipeline.paths import MANUSCRIPT
 from pipeline.tools import poppler
@@ -23,11 +23,11 @@ NOTE_SIZE = 8.0              # word boxes of 8.5 pt notes are ~7.6 pt high; 10.5
 ISSUE_LINE = "Regional Studies, Vol. XXXII, No. 4 / Autumn 2014"
 
 
-@pytest.fixture(scope="session")
-def rs_issue(tmp_path_factory):
-    """The sample issue, copied to tmp and built once (offprints, issue PDF, check)."""
-    tmp = tmp_path_factory.mktemp("regional-studies")
-    return build(copy_issue(SAMPLE, tmp), tmp / "build")
+@pytest.fixture
+def rs_issue(built_regional):
+    """The sample issue, built once for the session (conftest: offprints, issue
+    PDF, and the post-build check, which reads the style's head and foot forms)."""
+    return built_regional
 
 
 def layouts(pdf):
