@@ -42,7 +42,7 @@ class _Text(_Rule):
     hint = "write the text after the key, quoted if it has ': ' or starts with '{'"
 
     def check(self, value, data, keys):
-        if not isinstance(value, str) or not value.strip() and keys[-1] != "head_even":
+        if not isinstance(value, str) or not value.strip():
             self.fail(data, keys, "expected text")
         return value
 
@@ -57,7 +57,7 @@ class _Form(_Text):
     def check(self, value, data, keys):
         value = super().check(value, data, keys)
         try:
-            names = [name for _, name, spec, _ in string.Formatter().parse(value) if name is not None]
+            names = [name for _, name, _, _ in string.Formatter().parse(value) if name is not None]
         except ValueError as exc:
             self.fail(data, keys, f"is not a form ({exc})", "write a literal brace as '{{' or '}}'")
         for name in names:
@@ -228,10 +228,6 @@ class Style:
         return self.folder.name
 
     @property
-    def class_file(self) -> Path:
-        return self.folder / f"{self.name}.cls"
-
-    @property
     def defaults(self) -> Path:
         """The style's Pandoc layer: its template and filters."""
         return self.folder / DEFAULTS_FILE
@@ -251,7 +247,9 @@ class Style:
         return roman(value).upper() if self.issue_forms[what] == "roman" else str(value)
 
     def text(self, form: str, issue, **values) -> str:
-        """A form filled in as plain text (the page's words, the metadata's)."""
+        """A form filled in as plain text (the page's words, the metadata's); the
+        article's fields are empty where no article is (the contents pages)."""
+        values = dict.fromkeys(ARTICLE_FIELDS, "") | values
         return _fill(self.forms[form], self._values(issue, values, str))
 
     def latex(self, form: str, issue, **values) -> str:
@@ -385,8 +383,9 @@ def style_of(issue) -> Style:
 
 
 def style_names() -> list[str]:
-    """The folders of styles/ that hold a style.yaml."""
-    return sorted(folder.name for folder in STYLES.iterdir() if (folder / STYLE_FILE).is_file())
+    """The folders of styles/ that hold a style.yaml, the default style first."""
+    names = sorted(folder.name for folder in STYLES.iterdir() if (folder / STYLE_FILE).is_file())
+    return sorted(names, key=lambda name: not load_style(STYLES / name).default)
 
 
 def default_style() -> str:
