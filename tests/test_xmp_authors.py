@@ -84,3 +84,16 @@ def test_the_new_fields_do_not_disturb_the_page(offprint):
     text = page_texts(offprint)[0]
     assert "Glaciers and the Upper Indus" in text and "The glaciers are melting." in text
     assert "Ayesha Khan writes about water." in text
+
+
+def test_the_issue_pdf_lists_each_author_once_with_details(built_sample):
+    """The sample issue: four authors in order of appearance, details parallel."""
+    irs = "Institute of Regional Studies, Islamabad"
+    with pikepdf.open(built_sample.issue_pdf) as pdf:
+        meta = pdf.open_metadata()
+        assert meta["dc:creator"] == ["Farīda Ṣiddīqī", "Usman Khalid Awan", "Ahsan Raza Bhatti",
+                                      "Sāra Ṭāhir Durrānī"]
+        assert meta[J + "affiliation"] == [irs, None, irs, irs]
+        assert meta[J + "orcid"] == [None, None, "https://orcid.org/0000-0002-1825-0097", None]
+        assert meta[J + "email"] == ["farida.siddiqi@example.org", None,
+                                     "ahsan.bhatti@example.org", None]
