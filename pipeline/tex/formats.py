@@ -1,10 +1,11 @@
 """The precompiled preamble (mylatexformat).
 
 The house class and its packages are dumped once per engine into a format
-kept in the build cache, keyed by the content of the style folder; every
-run then starts from it (pdfLaTeX 0.35 -> 0.2 s; XeLaTeX 0.8 -> 0.4 s of
-CPU). XeTeX cannot dump OpenType fonts: the class loads them per run.
-The dump runs confined like every TeX run (texrun.py).
+kept in the build cache, keyed by the content of the style folder and by
+the engine's version (an upgraded TeX makes its own); every run then starts
+from it (pdfLaTeX 0.35 -> 0.2 s; XeLaTeX 0.8 -> 0.4 s of CPU). XeTeX cannot
+dump OpenType fonts: the class loads them per run. The dump runs confined
+like every TeX run (confine.py).
 """
 from __future__ import annotations
 
@@ -14,9 +15,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from .. import texlog
 from ..runner import Budget
-from . import texrun
+from . import confine, log
 
 _STALE = ("Fatal format file error", "---! ", "I can't find the format file",
           "made by different executable")
@@ -30,10 +30,11 @@ _INI = {"pdflatex": "pdftex", "xelatex": "xetex"}
 
 
 def format_for(style_dir: Path, cache_dir: Path, budget: Budget, rebuild: bool = False,
-               engine: str = "pdflatex") -> Path:
-    """The cached format of the class's preamble for engine, made if missing."""
+               engine: str = "pdflatex", identity: str = "") -> Path:
+    """The cached format of the class's preamble for engine, made if missing;
+    identity: what the engine's --version says (engine.identity)."""
     class_name = style_dir.name
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(identity.encode())
     for path in sorted(style_dir.rglob("*")):
         if path.is_file():
             digest.update(path.name.encode() + b"\0" + path.read_bytes())
@@ -46,14 +47,14 @@ def format_for(style_dir: Path, cache_dir: Path, budget: Budget, rebuild: bool =
         copy_style(style_dir, work)
         (work / "preamble.tex").write_text(
             f"\\documentclass{{{class_name}}}\n\\endofdump\n\\begin{{document}}\n\\end{{document}}\n")
-        result = texrun.run([_INI[engine], "-ini", "-interaction=nonstopmode", "-halt-on-error",
-                             f"-jobname={fmt.stem}", f"&{engine}", "mylatexformat.ltx",
-                             "preamble.tex"], work, budget=budget,
-                            what=f"{_INI[engine]} (format)")
+        result = confine.run([_INI[engine], "-ini", "-interaction=nonstopmode", "-halt-on-error",
+                              f"-jobname={fmt.stem}", f"&{engine}", "mylatexformat.ltx",
+                              "preamble.tex"], work, budget=budget,
+                             what=f"{_INI[engine]} (format)")
         made = work / fmt.name
         if result.returncode != 0 or not made.exists():
-            shutil.copyfile(work / f"{fmt.stem}.log", fmt.with_suffix(".log"))
-            raise texlog.first_error(fmt.with_suffix(".log"), "preamble.tex")
+            raise log.first_error(log.keep_log(work / f"{fmt.stem}.log", fmt.with_suffix(".log")),
+                                  "preamble.tex")
         os.replace(made, fmt)
     return fmt
 
@@ -65,6 +66,6 @@ def copy_style(style_dir: Path, work: Path) -> None:
             shutil.copyfile(path, work / path.name)
 
 
-def raise_if_stale(log: Path, stdout: str, fmt: Path) -> None:
-    if any(marker in texlog.read(log) + stdout for marker in _STALE):
+def raise_if_stale(tex_log: Path, stdout: str, fmt: Path) -> None:
+    if any(marker in log.read(tex_log) + stdout for marker in _STALE):
         raise FormatStale(str(fmt))
