@@ -34,11 +34,7 @@ def format_for(style_dir: Path, cache_dir: Path, budget: Budget, rebuild: bool =
     """The cached format of the class's preamble for engine, made if missing;
     identity: what the engine's --version says (engine.identity)."""
     class_name = style_dir.name
-    digest = hashlib.sha256(identity.encode())
-    for path in sorted(style_dir.rglob("*")):
-        if path.is_file():
-            digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    fmt = cache_dir / f"{class_name}-{engine}-{digest.hexdigest()[:16]}.fmt"
+    fmt = format_path(style_dir, cache_dir, engine, identity)
     if fmt.exists() and not rebuild:
         return fmt
     cache_dir.mkdir(parents=True, exist_ok=True)
@@ -57,6 +53,16 @@ def format_for(style_dir: Path, cache_dir: Path, budget: Budget, rebuild: bool =
                                   "preamble.tex")
         os.replace(made, fmt)
     return fmt
+
+
+def format_path(style_dir: Path, cache_dir: Path, engine: str, identity: str) -> Path:
+    """Where the format is cached: named by the style, the engine, and a digest
+    of the style folder's files and the engine's identity."""
+    digest = hashlib.sha256(identity.encode())
+    for path in sorted(style_dir.rglob("*")):
+        if path.is_file():
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return cache_dir / f"{style_dir.name}-{engine}-{digest.hexdigest()[:16]}.fmt"
 
 
 def copy_style(style_dir: Path, work: Path) -> None:
