@@ -124,9 +124,11 @@ def build_article(article: Article, first_page: int, output: Path, dirs: BuildDi
 
 
 def _import_pikepdf_meanwhile() -> None:
-    """pikepdf takes 0.1-0.15 s to import: do it while Pandoc and TeX run."""
+    """pikepdf takes 0.1-0.15 s to import: do it while Pandoc and TeX run. Not a
+    daemon: an exit in the middle of the import (a build that fails fast) would
+    abort Python (nanobind's 'Critical nanobind error', exit -6); the exit waits."""
     if "pikepdf" not in sys.modules:
-        threading.Thread(target=importlib.import_module, args=("pikepdf",), daemon=True).start()
+        threading.Thread(target=importlib.import_module, args=("pikepdf",)).start()
 
 
 def _defaults(article: Article) -> list[Path]:
