@@ -258,7 +258,7 @@ def _copy_figures(figures: list[Figure], work: Path) -> None:
 
 
 def _typeset(article: Article, tex_file: Path, budget: Budget, dirs: BuildDirs,
-             first_page: int, key: str | None, stage) -> tex.Typeset:
+             first_page: int, key: str | None, stage) -> tex.TexOutput:
     """Typeset, starting from the .aux of the same LaTeX built before (on
     whatever pages); point an error at its manuscript line."""
     try:
@@ -313,14 +313,14 @@ def _line_with(article: Article, needles: list[str]) -> int | None:
     return best
 
 
-def _overfull_warnings(article: Article, made: tex.Typeset) -> list[str]:
+def _overfull_warnings(article: Article, made: tex.TexOutput) -> list[str]:
     tex_file = made.log.with_suffix(".tex")
     return [f"{Location(article.path, manuscript_line(article, tex_file, item.tex_line, ''))}: "
             f"warning: a line runs {item.points:.1f} pt into the margin"
             for item in made.overfull]
 
 
-def _finish(article: Article, rendered: FrontMatter, made: tex.Typeset, first_page: int,
+def _finish(article: Article, rendered: FrontMatter, made: tex.TexOutput, first_page: int,
             output: Path, mode: BuildMode) -> int:
     """Check the PDF TeX made, stamp its metadata, save to output; return its pages."""
     import pikepdf

@@ -80,7 +80,7 @@ def _editorial(issue: Issue) -> list[str]:
 
 
 def front_matter_pdf(issue: Issue, built: list[Built], dirs: BuildDirs,
-                     mode: BuildMode = FINAL) -> tex.Typeset:
+                     mode: BuildMode = FINAL) -> tex.TexOutput:
     """Typeset cover and contents in a scratch folder (the PDF is made there)."""
     budget = Budget.of(issue.limits)
     dirs.work.mkdir(parents=True, exist_ok=True)

@@ -2,7 +2,7 @@
 precompiled formats, the passes LaTeX asks for, the glyph and table checks,
 reading the log and keeping it.
 
-    typeset(tex, text, ...) -> Typeset     the one entry the pipeline calls
+    typeset(tex, text, ...) -> TexOutput   the one entry the pipeline calls
     LatexError                             what it raises when TeX stops
     keep_log(log, dest)                    a log out of its scratch folder
     version(engine), identity(engine)      what a PDF's Producer names; what
@@ -14,6 +14,6 @@ how every TeX program runs (environment, sandbox); log.py reads and keeps logs.
 """
 from .engine import identity, version
 from .log import LatexError, keep_log
-from .step import Typeset, typeset
+from .step import TexOutput, typeset
 
-__all__ = ["LatexError", "Typeset", "keep_log", "identity", "typeset", "version"]
+__all__ = ["LatexError", "TexOutput", "keep_log", "identity", "typeset", "version"]

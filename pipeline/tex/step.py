@@ -32,7 +32,7 @@ _LABEL_PAGE = re.compile(r"^(\\newlabel\{[^{}]*\}\{\{(?:[^{}]|\{[^{}]*\})*\}\{)(
 
 
 @dataclass(frozen=True)
-class Typeset:
+class TexOutput:
     """What the TeX step made: the PDF, the engine that made it, its log (in
     the scratch folder: keep_log keeps it) and the lines that run into the margin."""
 
@@ -44,7 +44,7 @@ class Typeset:
 
 def typeset(tex: Path, text: str, *, style_dir: Path, budget: Budget, formats: Path,
             raw_latex: bool = False, aux_cache: Path | None = None, first_page: int = 1,
-            engine: str | None = None, stage=lambda name: None) -> Typeset:
+            engine: str | None = None, stage=lambda name: None) -> TexOutput:
     """tex -> PDF, as many passes as needed, with the engine text needs (or engine).
 
     text: what gets printed (the engine is chosen from its characters).
@@ -61,7 +61,7 @@ def typeset(tex: Path, text: str, *, style_dir: Path, budget: Budget, formats: P
     if aux_cache:
         _carry_aux(tex.with_suffix(".aux"), aux_cache, 1 - first_page)
     tex_log = tex.with_suffix(".log")
-    return Typeset(pdf, engine, tex_log, tuple(texlog.overfull_lines(tex_log)))
+    return TexOutput(pdf, engine, tex_log, tuple(texlog.overfull_lines(tex_log)))
 
 
 def _passes(engine: str, tex: Path, style_dir: Path, budget: Budget, formats: Path,
