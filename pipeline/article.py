@@ -282,7 +282,8 @@ def _located(error: BuildFailed | LimitReached, article: Article, tex_file: Path
     return error
 
 
-def manuscript_line(article: Article, tex: Path, tex_line: int | None, message: str) -> int | None:
+def manuscript_line(article: Article, tex_file: Path, tex_line: int | None,
+                    message: str) -> int | None:
     """Best guess of the manuscript line that produced a TeX line or message."""
     named = re.search(r"(?:Unicode character|the character) (.) \(U\+|\(file \./([^)]+)\)"
                       r"|File `([^']+)' not found", message)
@@ -293,7 +294,7 @@ def manuscript_line(article: Article, tex: Path, tex_line: int | None, message: 
             return line
     if not tex_line:
         return None
-    tex_lines = tex.read_text(encoding="utf-8").split("\n")
+    tex_lines = tex_file.read_text(encoding="utf-8").split("\n")
     for shortest in (4, 2):  # words of 2-3 letters ('c30', 'H1') only where no longer ones match
         for nearby in tex_lines[tex_line - 1:tex_line + 5]:  # an environment's words come later
             words = re.findall(rf"[^\W_]{{{shortest},}}", re.sub(r"\\[a-zA-Z]+", " ", nearby))
