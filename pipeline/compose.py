@@ -67,16 +67,11 @@ def editorial_latex(issue: Issue, dirs: BuildDirs, budget: Budget) -> str:
 def _editorial(issue: Issue) -> list[str]:
     """Editorial matter as lines 'Label: value'."""
     editorial = issue.editorial
-    lines = []
-    for label, key in (("Patron", "patron"), ("Editor", "editor")):
-        if editorial.get(key):
-            lines.append(f"{label}: {editorial[key]}")
-    if editorial.get("board"):
-        lines.append("Editorial Board: " + "; ".join(editorial["board"]))
-    for key in ("disclaimer", "copyright"):
-        if editorial.get(key):
-            lines.append(editorial[key])
-    return lines
+    lines = [f"{label}: {value}" for label, value in
+             (("Patron", editorial.patron), ("Editor", editorial.editor)) if value]
+    if editorial.board:
+        lines.append("Editorial Board: " + "; ".join(editorial.board))
+    return lines + [text for text in (editorial.disclaimer, editorial.copyright) if text]
 
 
 def front_matter_pdf(issue: Issue, built: list[Built], dirs: BuildDirs,

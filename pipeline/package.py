@@ -182,8 +182,8 @@ def _make_bag(bag: Path, issue: Issue) -> None:
     deposit = issue.deposit
     info = {
         "Source-Organization": issue.publisher,
-        "Contact-Name": deposit["contact"],
-        "Contact-Email": deposit["email"],
+        "Contact-Name": deposit.contact,
+        "Contact-Email": deposit.email,
         "External-Identifier": f"ISSN {issue.issn}, Vol. {issue.volume}, No. {issue.number}"
         if issue.issn else f"{issue.series}, Vol. {issue.volume}, No. {issue.number}",
         "External-Description": f"{issue.series}, Vol.{issue.volume}, No.{issue.number}, "

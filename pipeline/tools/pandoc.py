@@ -46,7 +46,7 @@ def to_latex(source: Path, output: Path, *, defaults: list[Path], metadata: Path
              cwd: Path, budget: Budget, manuscript: Path) -> list[str]:
     """Convert source to LaTeX; return Pandoc's warnings. `manuscript` names
     the author's file in messages (source holds its body, line for line)."""
-    argv = [pandoc_path(), "+RTS", f"-M{budget.memory_mb or 2048}m", "-RTS"]
+    argv = [pandoc_path(), "+RTS", f"-M{budget.memory_mb or Budget.memory_mb}m", "-RTS"]
     for layer in defaults:
         argv += ["--defaults", str(layer)]
     argv += ["--metadata-file", str(metadata), "--output", str(output), str(source)]
@@ -102,7 +102,7 @@ def read_office(source: Path, reader: str, *, media: Path, changes: str, lua_fil
                 metadata: Path, cwd: Path, budget: Budget, manuscript: Path) -> dict:
     """A .docx/.odt as Pandoc's JSON AST, images extracted under media, lua_filter
     applied; `manuscript` names the author's file in messages."""
-    argv = [pandoc_path(), "+RTS", f"-M{budget.memory_mb or 2048}m", "-RTS", "--sandbox",
+    argv = [pandoc_path(), "+RTS", f"-M{budget.memory_mb or Budget.memory_mb}m", "-RTS", "--sandbox",
             "--from", reader, "--to", "json", f"--track-changes={changes}",
             "--extract-media", str(media), "--lua-filter", str(lua_filter),
             "--metadata-file", str(metadata), str(source)]
