@@ -30,7 +30,7 @@ def test_a_xelatex_offprint_names_xetex_and_not_pdftex(built_sample):
     assert docinfo.startswith(tex.version("xelatex") + "; pikepdf ")
     assert tex.version("xelatex").startswith("XeTeX 3.") and "TeX Live" in docinfo
     assert "pdfTeX" not in docinfo
-    assert docinfo.endswith(f"; spotlight-pipeline {pipeline.__version__}")
+    assert docinfo.endswith(f"; {pipeline.NAME} {pipeline.__version__}")
 
 
 def test_a_pdflatex_offprint_names_pdftex(built_sample):
