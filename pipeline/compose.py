@@ -9,7 +9,7 @@ from pathlib import Path
 from pylatex import Command, Document, NoEscape
 from pylatex.utils import escape_latex
 
-from . import engines, metadata, pdfa, pdfscan
+from . import metadata, pdfa, pdfscan, tex
 from .article import FINAL, Built, BuildMode, save_plain
 from .errors import InvalidOutput, Location, PipelineError
 from .model import Issue
@@ -17,7 +17,6 @@ from .paths import TEMPLATES, BuildDirs
 from .runner import Budget
 from .style import style_of
 from .tools import pandoc
-from .tools import tex as tex_tool
 
 FRAGMENT = TEMPLATES / "fragment.yaml"  # layered over pandoc.yaml: the body alone
 
@@ -78,20 +77,19 @@ def _editorial(issue: Issue) -> list[str]:
 
 
 def front_matter_pdf(issue: Issue, built: list[Built], dirs: BuildDirs,
-                     mode: BuildMode = FINAL) -> Path:
-    """Typeset cover and contents in a scratch folder; return the PDF's path there."""
+                     mode: BuildMode = FINAL) -> tex.TexOutput:
+    """Typeset cover and contents in a scratch folder (the PDF is made there)."""
     budget = Budget.of(issue.limits)
     dirs.work.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="front-", dir=dirs.work))
-    tex = work / "front.tex"
+    tex_file = work / "front.tex"
     source = front_matter_source(issue, built, editorial_latex(issue, dirs, budget), mode)
-    tex.write_text(source, encoding="utf-8")
+    tex_file.write_text(source, encoding="utf-8")
     try:
-        return tex_tool.typeset(engines.engine_for_text(source, style_of(issue)),
-                                style_of(issue).folder, tex, budget,
-                                dirs.cache / "formats")
+        return tex.typeset(tex_file, source, style_dir=style_of(issue).folder, budget=budget,
+                           formats=dirs.cache / "formats")
     except PipelineError as error:
-        tex_tool.keep_log(error, dirs.log(issue.slug, "front-matter"))
+        error.log = tex.keep_log(error.log, dirs.log(issue.slug, "front-matter")) or error.log
         error.where = Location(issue.folder / "issue.yaml")
         shutil.rmtree(work, ignore_errors=True)
         raise
@@ -106,7 +104,7 @@ def assemble(issue: Issue, built: list[Built], dirs: BuildDirs, output: Path,
     front = front_matter_pdf(issue, built, dirs, mode)
     try:
         with pikepdf.new() as pdf:
-            with pikepdf.open(front) as front_pdf:
+            with pikepdf.open(front.pdf) as front_pdf:
                 pdf.add_pages_from(front_pdf, outlines="ignore")
                 front_pages = len(front_pdf.pages)
             starts = []
@@ -119,7 +117,8 @@ def assemble(issue: Issue, built: list[Built], dirs: BuildDirs, output: Path,
                 0, pikepdf.Dictionary(S=pikepdf.Name.r),
                 front_pages, pikepdf.Dictionary(S=pikepdf.Name.D, St=issue.first_page)])
             pdf.Root.PageMode = pikepdf.Name.UseOutlines
-            metadata.apply(pdf, metadata.issue_record(issue, built))
+            metadata.apply(pdf, metadata.issue_record(issue, built),
+                           made_by={front.engine, *(item.engine for item in built)})
             pdfscan.check(pdf, Location(issue.folder / "issue.yaml"))
             if mode.proof:
                 save_plain(pdf, output)
@@ -129,7 +128,7 @@ def assemble(issue: Issue, built: list[Built], dirs: BuildDirs, output: Path,
         raise InvalidOutput(f"could not assemble the issue PDF ({exc})",
                             where=Location(issue.folder / "issue.yaml")) from None
     finally:
-        shutil.rmtree(front.parent, ignore_errors=True)
+        shutil.rmtree(front.pdf.parent, ignore_errors=True)
 
 
 def _outline(pdf, issue: Issue, built: list[Built], starts: list[int]) -> None:

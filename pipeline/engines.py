@@ -1,6 +1,6 @@
 """Which TeX engine an article needs.
 
-pdfLaTeX (fast, precompiled, confined like every TeX run: tools/texrun.py) when every
+pdfLaTeX (fast, precompiled, confined like every TeX run: tex/confine.py) when every
 character of the article is one its T1/TS1 fonts print as that character,
 Latin transliteration letters included (the class builds them from an
 accent, with ActualText); XeLaTeX (OpenType fonts for other scripts and
@@ -50,6 +50,3 @@ def engine_for_text(text: str, style: Style) -> str:
     """'pdflatex' or 'xelatex', for a document of style made of this text."""
     return "pdflatex" if set(text) <= pdftex_chars(style) else "xelatex"
 
-
-def engine_for(article: Article) -> str:
-    return engine_for_text(article_text(article), style_of(article.issue))

@@ -116,6 +116,7 @@ def make(pdf) -> None:
     import pikepdf.pdfa
 
     packet = pdf.Root.Metadata.read_bytes() if "/Metadata" in pdf.Root else b""
+    producer = str(pdf.docinfo.get("/Producer", metadata.TOOL))  # metadata.apply's, kept
     pikepdf.pdfa.prepare(pdf, FLAVOUR, output_intent="sRGB")
     _drop_cidsets(pdf)
     _direct_outline_titles(pdf)
@@ -127,7 +128,7 @@ def make(pdf) -> None:
         stamped.text = description.findtext(f"{{{XMP}}}CreateDate")
     else:
         description.remove(stamped)
-    description.find(f"{{{PDF}}}Producer").text = metadata.PRODUCER
+    description.find(f"{{{PDF}}}Producer").text = producer
     if kept:
         rdf = tree.find(f"{{{RDF}}}RDF")
         rdf.append(_extension_schema(kept))
@@ -136,7 +137,7 @@ def make(pdf) -> None:
     pdf.Root.Metadata = pdf.make_stream(
         f'<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n{body}\n<?xpacket end="w"?>'
         .encode("utf-8"), Type=pikepdf.Name.Metadata, Subtype=pikepdf.Name.XML)
-    pdf.docinfo["/Producer"] = metadata.PRODUCER
+    pdf.docinfo["/Producer"] = producer
 
 
 def _drop_cidsets(pdf) -> None:

@@ -30,6 +30,18 @@ def pandoc_path() -> str:
     return found
 
 
+@cache
+def version() -> str:
+    """'pandoc 3.9' (the first line of --version: the rest names the user's
+    data folder), probed once per process; '' if Pandoc is missing."""
+    try:
+        result = run([pandoc_path(), "--version"], cwd=Path("/"),
+                     budget=Budget(seconds=30, memory_mb=None), what="Pandoc --version")
+    except PipelineError:
+        return ""
+    return result.stdout.partition("\n")[0].strip() if result.returncode == 0 else ""
+
+
 def to_latex(source: Path, output: Path, *, defaults: list[Path], metadata: Path,
              cwd: Path, budget: Budget, manuscript: Path) -> list[str]:
     """Convert source to LaTeX; return Pandoc's warnings. `manuscript` names
