@@ -142,6 +142,17 @@ def test_two_authors_two_marks_and_the_article_before_a_vowel(rs_issue):
             "Research Officer") in notes
 
 
+def test_contents_grouped_by_type_and_the_commentary_labelled(rs_issue):
+    contents = [" ".join(line.split()) for line in page_texts(rs_issue.issue_pdf)[0].splitlines()]
+    groups = [line for line in contents if line in ("ARTICLES", "COMMENTARY", "BOOK REVIEWS")]
+    assert groups == ["ARTICLES", "COMMENTARY", "BOOK REVIEWS"]
+    assert contents.index("COMMENTARY") < next(
+        i for i, line in enumerate(contents) if line.startswith("Beijing and the Heart of Asia"))
+    first = [line.strip() for line in page_texts(rs_issue.articles["beijing-ministerial"])[0]
+             .splitlines() if line.strip()]
+    assert first[1] == "COMMENTARY" and first[2].startswith("Beijing and the Heart of Asia")
+
+
 def test_unsigned_editors_note_and_signed_book_review(rs_issue):
     note = page_texts(rs_issue.articles["editors-note"])[0]
     assert "Editor’s Note" in note and "*" not in note and "Abstract" not in note
