@@ -3,8 +3,9 @@
 Each check reads one thing back and names it in its message: the issue's page
 count, the contents (every entry in order, found by the title and names the
 article's own page printed, with its first page), the page labels, the
-footers and running heads (in the style's forms), the bookmarks, the offprints' page counts and PRISM page ranges, and
-the fonts (every one embedded and mapped to Unicode). Any disagreement fails
+footers and running heads (in the forms the style declares), the bookmarks,
+the offprints' page counts and PRISM page ranges, and the fonts (every one
+embedded and mapped to Unicode). Any disagreement fails
 the build before the issue PDF replaces the last good one.
 """
 from __future__ import annotations

@@ -29,7 +29,8 @@ def front_matter_source(issue: Issue, built: list[Built], editorial: str,
     doc.append(Command("pagenumbering", "roman"))  # cover i, contents ii, as the page labels
     if issue.cover:
         doc.append(Command("journalcover", [
-            escape_latex(issue.publisher), escape_latex(f"ISSN {issue.issn}" if issue.issn else "")]))
+            escape_latex(issue.publisher),
+            escape_latex(f"ISSN {issue.issn}" if issue.issn else "")]))
     doc.append(NoEscape(r"\begin{journalcontents}"))
     for item in built:  # title and names in the very LaTeX the article's first page has
         rendered = item.rendered

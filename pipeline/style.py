@@ -125,7 +125,8 @@ class _Fields(_Rule):
         for name in value:
             if name not in known:
                 close = difflib.get_close_matches(str(name), known, n=1, cutoff=0.6)
-                raise InputError(f"unknown key '{name}'" + (f" in '{'.'.join(keys)}'" if keys else ""),
+                where = f" in '{'.'.join(keys)}'" if keys else ""
+                raise InputError(f"unknown key '{name}'{where}",
                                  where=data.where_key(*keys, name),
                                  hint=f"did you mean '{close[0]}'?" if close
                                  else f"known keys here: {', '.join(known)}")
@@ -236,8 +237,8 @@ class Style:
     def fields(self, issue) -> dict[str, str]:
         """The issue's own fields, written as this style writes them."""
         month = MONTHS[issue.month - 1]
-        date = f"{self.seasons[issue.month - 1] if self.issue_forms['date'] == 'season' else month}" \
-               f" {issue.year}"
+        season = self.seasons[issue.month - 1]
+        date = f"{season if self.issue_forms['date'] == 'season' else month} {issue.year}"
         return {"series": issue.series, "SERIES": issue.series.upper(),
                 "volume": self._numeral(issue.volume, "volume"),
                 "number": self._numeral(issue.number, "number"),
@@ -394,8 +395,9 @@ def default_style() -> str:
     if len(defaults) != 1:
         raise InputError(f"{len(defaults)} house styles say 'default: true' "
                          f"({', '.join(defaults) or 'none'}); issue.yaml names no style",
-                         where=Location(STYLES), hint="add 'style: <name>' to issue.yaml, or mark one "
-                                            "style's style.yaml with 'default: true'")
+                         where=Location(STYLES),
+                         hint="add 'style: <name>' to issue.yaml, or mark one style's "
+                              "style.yaml with 'default: true'")
     return defaults[0]
 
 

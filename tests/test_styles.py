@@ -17,11 +17,10 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from conftest import build as build_issue
-from helpers import FRONT_MATTER, ISSUE_DATA, copy_issue, first_line, last_line, page_texts
+from helpers import FRONT_MATTER, ISSUE_DATA, first_line, last_line, page_texts
 from pipeline import check
 from pipeline.errors import ExitCode, InputError, InvalidOutput
-from pipeline.paths import MANUSCRIPT, ROOT, STYLES
+from pipeline.paths import ROOT, STYLES
 from pipeline.style import load_style
 
 GAZETTE_FORMS = {  # style.yaml lines of the third journal, replacing Spotlight's
@@ -186,12 +185,10 @@ def test_a_form_naming_an_unknown_field_fails_before_any_build(gazette, tmp_path
 
 
 # ------------------------------------------------- the second journal's sample
-@pytest.fixture(scope="module")
-def regional(tmp_path_factory):
-    """manuscript/rs-2014-autumn (Regional Studies: footnotes, running heads,
-    Roman volume, seasons), copied to tmp and built once."""
-    tmp = tmp_path_factory.mktemp("regional")
-    return build_issue(copy_issue(MANUSCRIPT / "rs-2014-autumn", tmp), tmp / "build")
+@pytest.fixture
+def regional(built_regional):
+    """manuscript/rs-2014-autumn built once per session (conftest.built_regional)."""
+    return built_regional
 
 
 def test_a_footnote_style_gets_contents_bookmarks_labels_and_offprints(regional):
