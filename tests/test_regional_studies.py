@@ -11,7 +11,7 @@ import unicodedata
 
 import pytest
 
-from helpers import copy_issue, page_texts, run_build
+from helpers import copy_issue, markdown_leftovers, page_texts, run_build
 from pipeline.paths import MANUSCRIPT
 from pipeline.tools import poppler
 
@@ -186,6 +186,11 @@ def test_a_long_footnote_breaks_at_the_foot_of_one_page_and_goes_on_at_the_next(
     ends = next(i for i, line in enumerate(notes)
                 if text_of(line).endswith("accepting the theory as a whole."))
     assert text_of(notes[ends + 1]).startswith("8. Barfield")
+
+
+def test_no_markdown_reaches_the_page(rs_issue):
+    text = "\n".join(page_texts(rs_issue.issue_pdf))
+    assert "Regional Studies" in text and not markdown_leftovers(text)
 
 
 # ------------------------------------------------------------------ house limits
