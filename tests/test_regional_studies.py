@@ -58,8 +58,8 @@ def is_note(line) -> bool:
 # ------------------------------------------------------------------ running heads
 def test_running_heads_journal_title_on_verso_short_title_on_recto(rs_issue):
     """Every page of an item after its first carries a head: on even pages the
-    folio at the left and REGIONAL STUDIES, on odd pages the item's short title
-    and the folio at the right; an item's first page has none."""
+    folio at the left and REGIONAL STUDIES centred, on odd pages the item's
+    short title centred and the folio at the right; an item's first page has none."""
     pages = layouts(rs_issue.issue_pdf)
     front = len(pages) - sum(b.pages for b in rs_issue.result.built)
     checked = 0
@@ -78,6 +78,9 @@ def test_running_heads_journal_title_on_verso_short_title_on_recto(rs_issue):
             else:
                 assert text == f"{short} {number}", (number, text)
                 assert words[-1].x1 > page.width * 2 / 3   # folio at the outer (right) edge
+            title = words[1:] if number % 2 == 0 else words[:-1]
+            middle = (title[0].x0 + title[-1].x1) / 2
+            assert abs(middle - page.width / 2) < 3, (number, middle)  # centred
             checked += 1
     assert checked >= 12
 
