@@ -302,6 +302,19 @@ class Style:
                   f"{{{script.features}}}" for name, script in self.scripts.items()]
         return "\n".join(lines)
 
+    def page_in(self, form: str, line: str) -> int | None:
+        """The page number line prints, if it is in the form (footer, head or
+        head_even) and the form has an Arabic {page}; any other field matches any text."""
+        if "{page}" not in self.forms[form]:
+            return None
+        pattern = ""
+        for literal, name, _, _ in string.Formatter().parse(self.forms[form]):
+            pattern += r"\s*".join(map(re.escape, literal.split(" ")))
+            if name is not None:
+                pattern += r"(?P<page>\d+)" if name == "page" and "page>" not in pattern else ".+?"
+        found = re.fullmatch(pattern, " ".join(line.split()))
+        return int(found.group("page")) if found else None
+
     # ------------------------------------------------------- for the template
     def printed_values(self, article) -> dict:
         """The article's front matter the template receives: title and names
@@ -399,6 +412,20 @@ def default_style() -> str:
                          hint="add 'style: <name>' to issue.yaml, or mark one style's "
                               "style.yaml with 'default: true'")
     return defaults[0]
+
+
+def printed_page(text: str) -> int | None:
+    """The page number a page's text prints in the footer or head form of any
+    house style (footer first: a first page's head may end with a year)."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    if not lines:
+        return None
+    for style in (load_style(STYLES / name) for name in style_names()):
+        for form, line in (("footer", lines[-1]), ("head", lines[0]), ("head_even", lines[0])):
+            number = style.page_in(form, line)
+            if number is not None:
+                return number
+    return None
 
 
 class HouseLanguages(Sequence):

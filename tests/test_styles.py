@@ -291,3 +291,14 @@ def test_the_house_limits_are_errors_at_their_line(tmp_path, words, keywords, li
 def test_within_the_house_limits_an_article_reads(tmp_path):
     article = read(rs_article(tmp_path, 200, 5))
     assert len(article.abstract.split()) == 200 and len(article.keywords) == 5
+
+
+def test_verify_reads_the_page_numbers_in_the_journal_s_own_forms(regional):
+    """An offprint of the second journal numbers its pages in its heads (and its
+    first page at the foot): `verify` reads them by that journal's forms."""
+    item = next(item for item in regional.result.built if item.pages >= 3)
+    result = subprocess.run([sys.executable, str(ROOT / "build.py"), "verify", str(item.pdf)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"footers print pages {item.first_page}-{item.last_page}, as the XMP says" \
+        in result.stdout
