@@ -191,6 +191,15 @@ def test_a_long_footnote_breaks_at_the_foot_of_one_page_and_goes_on_at_the_next(
     assert text_of(notes[ends + 1]).startswith("8. Barfield")
 
 
+def test_verify_reads_this_journals_page_numbers(rs_issue):
+    """`build.py verify` finds the page numbers where this house prints them
+    (in the running heads, and at the foot of first pages)."""
+    result = run_build("verify", str(rs_issue.articles["casa-1000"]))
+    assert result.returncode == 0, result.stdout + result.stderr
+    built = next(b for b in rs_issue.result.built if b.article.slug == "casa-1000")
+    assert f"print pages {built.first_page}-{built.last_page}, as the XMP says" in result.stdout
+
+
 def test_no_markdown_reaches_the_page(rs_issue):
     text = "\n".join(page_texts(rs_issue.issue_pdf))
     assert "Regional Studies" in text and not markdown_leftovers(text)
