@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 import pytest
 
@@ -30,7 +31,9 @@ def rs_issue(built_regional):
     return built_regional
 
 
-def layouts(pdf):
+@lru_cache(maxsize=None)
+def layouts(pdf) -> list[poppler.PageLayout]:
+    """Word positions of every page (one pdftotext run per PDF for the module)."""
     return poppler.page_layouts(pdf)
 
 
