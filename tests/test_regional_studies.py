@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 import pytest
 
-from helpers import copy_issue, page_texts, run_build
+from helpers import copy_issue, markdown_leftovers, page_texts, run_build
 from pipeline.paths import MANUSCRIPT
 from pipeline.tools import poppler
 
@@ -30,7 +31,9 @@ def rs_issue(built_regional):
     return built_regional
 
 
-def layouts(pdf):
+@lru_cache(maxsize=None)
+def layouts(pdf) -> list[poppler.PageLayout]:
+    """Word positions of every page (one pdftotext run per PDF for the module)."""
     return poppler.page_layouts(pdf)
 
 
@@ -58,8 +61,8 @@ def is_note(line) -> bool:
 # ------------------------------------------------------------------ running heads
 def test_running_heads_journal_title_on_verso_short_title_on_recto(rs_issue):
     """Every page of an item after its first carries a head: on even pages the
-    folio at the left and REGIONAL STUDIES, on odd pages the item's short title
-    and the folio at the right; an item's first page has none."""
+    folio at the left and REGIONAL STUDIES centred, on odd pages the item's
+    short title centred and the folio at the right; an item's first page has none."""
     pages = layouts(rs_issue.issue_pdf)
     front = len(pages) - sum(b.pages for b in rs_issue.result.built)
     checked = 0
@@ -78,6 +81,9 @@ def test_running_heads_journal_title_on_verso_short_title_on_recto(rs_issue):
             else:
                 assert text == f"{short} {number}", (number, text)
                 assert words[-1].x1 > page.width * 2 / 3   # folio at the outer (right) edge
+            title = words[1:] if number % 2 == 0 else words[:-1]
+            middle = (title[0].x0 + title[-1].x1) / 2
+            assert abs(middle - page.width / 2) < 3, (number, middle)  # centred
             checked += 1
     assert checked >= 12
 
@@ -142,6 +148,17 @@ def test_two_authors_two_marks_and_the_article_before_a_vowel(rs_issue):
             "Research Officer") in notes
 
 
+def test_contents_grouped_by_type_and_the_commentary_labelled(rs_issue):
+    contents = [" ".join(line.split()) for line in page_texts(rs_issue.issue_pdf)[0].splitlines()]
+    groups = [line for line in contents if line in ("ARTICLES", "COMMENTARY", "BOOK REVIEWS")]
+    assert groups == ["ARTICLES", "COMMENTARY", "BOOK REVIEWS"]
+    assert contents.index("COMMENTARY") < next(
+        i for i, line in enumerate(contents) if line.startswith("Beijing and the Heart of Asia"))
+    first = [line.strip() for line in page_texts(rs_issue.articles["beijing-ministerial"])[0]
+             .splitlines() if line.strip()]
+    assert first[1] == "COMMENTARY" and first[2].startswith("Beijing and the Heart of Asia")
+
+
 def test_unsigned_editors_note_and_signed_book_review(rs_issue):
     note = page_texts(rs_issue.articles["editors-note"])[0]
     assert "Editor’s Note" in note and "*" not in note and "Abstract" not in note
@@ -162,7 +179,7 @@ def test_a_long_footnote_breaks_at_the_foot_of_one_page_and_goes_on_at_the_next(
     # page p: the note starts under the text and its lines run to the foot of the page,
     # with no other note after it
     first = next(i for i, line in enumerate(here) if text_of(line).startswith("7. The literature"))
-    assert all(not is_note(line) for line in here[:first] if line.box[1] < here[first].box[1] - 40)
+    assert max(line.box[3] for line in here if not is_note(line)) < here[first].box[1]
     assert all(is_note(line) for line in here[first:])
     assert not any(re.match(r"\d+\.$", line.words[0].text) for line in here[first + 1:])
     assert "accepting the theory as a whole." not in " ".join(text_of(l) for l in here)
@@ -175,6 +192,20 @@ def test_a_long_footnote_breaks_at_the_foot_of_one_page_and_goes_on_at_the_next(
     ends = next(i for i, line in enumerate(notes)
                 if text_of(line).endswith("accepting the theory as a whole."))
     assert text_of(notes[ends + 1]).startswith("8. Barfield")
+
+
+def test_verify_reads_this_journals_page_numbers(rs_issue):
+    """`build.py verify` finds the page numbers where this house prints them
+    (in the running heads, and at the foot of first pages)."""
+    result = run_build("verify", str(rs_issue.articles["casa-1000"]))
+    assert result.returncode == 0, result.stdout + result.stderr
+    built = next(b for b in rs_issue.result.built if b.article.slug == "casa-1000")
+    assert f"print pages {built.first_page}-{built.last_page}, as the XMP says" in result.stdout
+
+
+def test_no_markdown_reaches_the_page(rs_issue):
+    text = "\n".join(page_texts(rs_issue.issue_pdf))
+    assert "Regional Studies" in text and not markdown_leftovers(text)
 
 
 # ------------------------------------------------------------------ house limits
