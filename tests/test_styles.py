@@ -69,6 +69,17 @@ def test_no_style_name_in_the_pipeline():
     assert found == []
 
 
+def test_every_style_has_a_font_for_every_script_the_filters_mark():
+    """scripts.lua marks runs of other scripts by name (script-table.lua);
+    each house style's style.yaml must give each a font."""
+    from pipeline.style import style_names
+    table = (ROOT / "templates" / "filters" / "script-table.lua").read_text(encoding="utf-8")
+    marked = set(re.findall(r"style = '(\w+)'", table)) | set(re.findall(r"= '(\w+)'", table))
+    assert len(marked) >= 12
+    for name in style_names():
+        assert marked <= set(load_style(STYLES / name).scripts), name
+
+
 # ------------------------------------------------------------ a third style
 def make_project(root: Path) -> Path:
     """A copy of the pipeline with a third style, styles/gazette/, and its sample."""
