@@ -30,12 +30,17 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July",
 
 
 # ---------------------------------------------------------------- the schema
+def _fail(data: YamlData, keys: tuple, problem: str, hint: str = ""):
+    """A located input error about the value at keys: "'fonts.main' <problem>"."""
+    name = ".".join(map(str, keys)) or "style.yaml"
+    raise InputError(f"'{name}' {problem}", where=data.where(*keys), hint=hint)
+
+
 class _Rule:
     hint = ""
 
     def fail(self, data: YamlData, keys: tuple, problem: str, hint: str = ""):
-        name = ".".join(map(str, keys)) or "style.yaml"
-        raise InputError(f"'{name}' {problem}", where=data.where(*keys), hint=hint or self.hint)
+        _fail(data, keys, problem, hint or self.hint)
 
 
 class _Text(_Rule):
@@ -364,7 +369,7 @@ def _characters(ranges: str, data: YamlData) -> frozenset[str]:
     chars = set()
     for item in ranges.split():
         if not re.fullmatch(r"[0-9A-Fa-f]{4,6}(-[0-9A-Fa-f]{4,6})?", item):
-            _Rule().fail(data, ("fonts", "pdflatex"), f"has '{item}', not a hex range",
+            _fail(data, ("fonts", "pdflatex"), f"has '{item}', not a hex range",
                          "write code points or ranges such as 0020-007E, separated by spaces")
         low, _, high = item.partition("-")
         chars.update(map(chr, range(int(low, 16), int(high or low, 16) + 1)))
@@ -378,14 +383,14 @@ def _check_field_names(fields: dict, data: YamlData) -> None:
     named += [(("fields", "printed", index), name) for index, name in enumerate(fields["printed"])]
     for kind, names in fields["required_by_type"].items():
         if kind not in ARTICLE_TYPES:
-            _Rule().fail(data, ("fields", "required_by_type", kind), "is not an article type",
+            _fail(data, ("fields", "required_by_type", kind), "is not an article type",
                          f"use one of: {', '.join(ARTICLE_TYPES)}")
         named += [(("fields", "required_by_type", kind, index), name)
                   for index, name in enumerate(names)]
     for keys, name in named:
         if name not in KNOWN:
             close = difflib.get_close_matches(name, sorted(KNOWN), n=1)
-            _Rule().fail(data, keys, f"names '{name}', which is no front-matter field",
+            _fail(data, keys, f"names '{name}', which is no front-matter field",
                          f"did you mean '{close[0]}'?" if close
                          else f"the fields are: {', '.join(sorted(KNOWN))}")
 

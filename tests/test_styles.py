@@ -177,6 +177,27 @@ def test_an_unknown_key_in_style_yaml_is_a_located_input_error(gazette, tmp_path
     assert error.message == "unknown key 'chekc'" and error.hint == "did you mean 'check'?"
 
 
+@pytest.mark.parametrize("old, new, message, hint", [
+    ("notes: endnotes ", "notes: endnote ", "'notes' is 'endnote'; expected one of: endnotes, "
+     "footnotes", "use one of: endnotes, footnotes"),
+    ("required: [title,", "required: [titel,", "'fields.required.0' names 'titel', which is no "
+     "front-matter field", "did you mean 'title'?"),
+    ("  volume: arabic ", "  volume: 4 ", "'issue.volume' is '4'; expected one of: arabic, roman",
+     "use one of: arabic, roman"),
+])
+def test_a_wrong_value_in_style_yaml_is_located(tmp_path, old, new, message, hint):
+    folder = tmp_path / "spotlight"
+    shutil.copytree(STYLES / "spotlight", folder)
+    text = (folder / "style.yaml").read_text(encoding="utf-8")
+    assert old in text
+    (folder / "style.yaml").write_text(text.replace(old, new), encoding="utf-8")
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if old in row)
+    with pytest.raises(InputError) as caught:
+        load_style(folder)
+    assert (caught.value.message, caught.value.hint) == (message, hint)
+    assert (caught.value.where.path, caught.value.where.line) == (folder / "style.yaml", line)
+
+
 def test_a_form_naming_an_unknown_field_fails_before_any_build(gazette, tmp_path):
     """Through the command line: exit 3 at the form's line, nothing built."""
     project, issue = gazette
