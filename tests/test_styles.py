@@ -334,3 +334,16 @@ def test_verify_reads_the_page_numbers_in_the_journal_s_own_forms(regional):
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"footers print pages {item.first_page}-{item.last_page}, as the XMP says" \
         in result.stdout
+
+
+def test_make_pdf_takes_every_issue_of_every_journal():
+    """`build.py all` (make pdf) builds each folder of manuscript/ with an
+    issue.yaml, whichever journal its `style:` names; the folder names (the
+    slugs of build/<slug>/) are distinct by construction."""
+    from pipeline.cli import _issue_folders
+    from pipeline.model import load_issue
+    from pipeline.paths import MANUSCRIPT
+    folders = _issue_folders(MANUSCRIPT)
+    styles = {load_issue(folder).style for folder in folders}
+    assert {"spotlight", "regional-studies"} <= styles
+    assert len({folder.name for folder in folders}) == len(folders)
