@@ -197,12 +197,12 @@ def test_an_offprint_whose_fonts_lack_unicode_is_refused(built_short, copy_built
     typeset = article._typeset
 
     def without_tounicode(*args):
-        raw = typeset(*args)
-        with pikepdf.open(raw, allow_overwriting_input=True) as pdf:
+        made = typeset(*args)  # the TeX step's output: its PDF is made.pdf
+        with pikepdf.open(made.pdf, allow_overwriting_input=True) as pdf:
             for font in pdf.pages[0].Resources.Font.values():
                 del font["/ToUnicode"]
-            pdf.save(raw)
-        return raw
+            pdf.save(made.pdf)
+        return made
     monkeypatch.setattr(article, "_typeset", without_tounicode)
 
     code = cli.main(["--build-dir", str(made.dirs.root), "article", str(alpha)])
