@@ -134,7 +134,7 @@ def _import_pikepdf_meanwhile() -> None:
 
 def _defaults(article: Article) -> list[Path]:
     """Pandoc's layers: the shared one, citations and raw LaTeX as the article
-    needs, and last the style's (its template and filters)."""
+    needs, and last the style's (its template and filters; the endnotes filter)."""
     layers = [TEMPLATES / "pandoc.yaml"]
     if article.bibliography:
         layers.append(TEMPLATES / "citations.yaml")
@@ -142,7 +142,7 @@ def _defaults(article: Article) -> list[Path]:
         layers.append(TEMPLATES / "raw-latex.yaml")
         if article.bibliography:  # each layer's `from` replaces the last: say both
             layers.append(TEMPLATES / "raw-latex-citations.yaml")
-    return layers + [style_of(article.issue).defaults]
+    return layers + style_of(article.issue).layers
 
 
 def _copy_bibliography(article: Article, work: Path) -> dict:

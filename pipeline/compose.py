@@ -55,7 +55,7 @@ def editorial_latex(issue: Issue, dirs: BuildDirs, budget: Budget) -> str:
     meta.write_text("{}", encoding="utf-8")
     try:
         pandoc.to_latex(source, output, defaults=[TEMPLATES / "pandoc.yaml",
-                                                  style_of(issue).defaults, FRAGMENT],
+                                                  *style_of(issue).layers, FRAGMENT],
                         metadata=meta, cwd=work, budget=budget,
                         manuscript=issue.folder / "issue.yaml")
         return output.read_text(encoding="utf-8")
@@ -69,10 +69,10 @@ def editorial_latex(issue: Issue, dirs: BuildDirs, budget: Budget) -> str:
 def _editorial(issue: Issue) -> list[str]:
     """Editorial matter as lines 'Label: value', labelled as the style says."""
     editorial, labels = issue.editorial, style_of(issue).labels
-    lines = [f"{labels[key]}: {value}" for key, value in
+    lines = [f"{getattr(labels, key)}: {value}" for key, value in
              (("patron", editorial.patron), ("editor", editorial.editor)) if value]
     if editorial.board:
-        lines.append(f"{labels['board']}: " + "; ".join(editorial.board))
+        lines.append(f"{labels.board}: " + "; ".join(editorial.board))
     return lines + [text for text in (editorial.disclaimer, editorial.copyright) if text]
 
 
@@ -135,7 +135,7 @@ def _outline(pdf, issue: Issue, built: list[Built], starts: list[int]) -> None:
     import pikepdf
 
     with pdf.open_outline() as outline:
-        outline.root.append(pikepdf.OutlineItem(style_of(issue).labels["contents"],
+        outline.root.append(pikepdf.OutlineItem(style_of(issue).labels.contents,
                                                 int(issue.cover)))  # its first page
         for item, start in zip(built, starts):
             outline.root.append(pikepdf.OutlineItem(item.rendered.full_title.plain, start))
