@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__
+from . import __version__, pdfa
 from .article import FINAL, Built, BuildMode, Figure, build_article, figure_files
 from .errors import InputError, InvalidOutput, Location, PipelineError, printable
 from .model import Article, Issue, load_article, load_issue
@@ -271,6 +271,9 @@ def build_articles(issue: Issue, articles: list[Article], dirs: BuildDirs, *, jo
         if not todo:
             break
         progress.plan(len(todo))
+        if only is None and not mode.proof:  # the issue PDF holds the reused offprints' fonts
+            pdfa.parse_fonts_meanwhile([dirs.article_pdf(issue.slug, a.slug) for a in needed
+                                        if up_to_date(a, firsts[a.slug])])
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
             outcomes = list(pool.map(lambda a: build(a, firsts[a.slug]), todo))
         state.save()
