@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import inspect
 import io
+import json
 import re
 import threading
 from dataclasses import dataclass
@@ -302,6 +303,8 @@ def _covered(finding, declared: dict[str, tuple[str, set[str]]]) -> bool:
 _VALIDATING = threading.Lock()
 _PROGRAMS: dict[tuple[object, bytes], object] = {}  # (parser, sha256 of the bytes) -> program
 _PROGRAMS_LIMIT = 2048
+_PASSED: set[tuple[str, str, str]] = set()  # (flavour, role, JSON) of schema checks passed
+_PASSED_LIMIT = 200_000
 
 
 def _parse_font_programs_once() -> None:
@@ -334,6 +337,37 @@ def _parse_font_programs_once() -> None:
     program.spotlight_memo = True
     loader.program = program
     _decrypt_faster()
+    _remember_passing_schema_checks()
+
+
+def _remember_passing_schema_checks() -> None:
+    """pikepdf.pdfa checks each object's shallow JSON form against its role's
+    JSON schema (jsonschema, pure Python: most of what is left once fonts are
+    parsed). The verdict is a function of the flavour, the role and that JSON
+    alone: keep the checks that passed, by the JSON text, and answer those
+    again without jsonschema. A check that failed is made again, with its findings."""
+    from pikepdf.pdfa._schemas import SchemaSet
+
+    if getattr(SchemaSet.check, "spotlight_memo", False) or \
+            list(inspect.signature(SchemaSet.check).parameters) != \
+            ["self", "role", "shallow", "ctx", "where"]:
+        return
+    check = SchemaSet.check
+
+    def remembered(self, role, shallow, ctx, where):
+        try:
+            key = (str(self.flavour), role, json.dumps(shallow, sort_keys=True, allow_nan=False))
+        except (TypeError, ValueError):  # not plain JSON: no memory, check it
+            return check(self, role, shallow, ctx, where)
+        if key in _PASSED:
+            return True
+        passed = check(self, role, shallow, ctx, where)
+        if passed and len(_PASSED) < _PASSED_LIMIT:
+            _PASSED.add(key)
+        return passed
+
+    remembered.spotlight_memo = True
+    SchemaSet.check = remembered
 
 
 def parse_fonts_meanwhile(paths: list[Path]) -> threading.Thread | None:

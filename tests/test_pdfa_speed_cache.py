@@ -1,5 +1,6 @@
 """The proof made cheaper, not weaker: pikepdf.pdfa's parsed font programs
-kept by the sha256 of their bytes (pdfa._PROGRAMS), the faster Type 1
+kept by the sha256 of their bytes (pdfa._PROGRAMS), its passing schema
+checks kept by the object's JSON form (pdfa._PASSED), the faster Type 1
 decryption, the head start on reused offprints. No timings here
 (benchmarks/bench_pdfa.py has them): what passes and fails stays the same."""
 from __future__ import annotations
@@ -107,3 +108,20 @@ def test_a_program_that_cannot_be_read_fails_every_time(built_sample, tmp_path):
     first, second = pdfa.validate(broken), pdfa.validate(broken)
     assert first.rule_ids == second.rule_ids == ["pikepdf:font-program"]
     assert first.lines() == second.lines()
+
+
+def test_a_passing_object_changed_is_checked_again(built_sample, tmp_path):
+    """Schema checks are kept only when they passed, by the object's whole JSON
+    form: an annotation that loses /F is a new form, and fails each time."""
+    source = built_sample.articles["cpec-energy"]
+    assert pdfa.validate(source).passed                  # its link annotations' checks kept
+    changed = tmp_path / "no-flags.pdf"
+    with pikepdf.open(source) as pdf:
+        [first, *_] = [a for page in pdf.pages for a in page.get("/Annots", [])
+                       if a.get("/Subtype") == "/Link"]
+        del first.F
+        pdf.save(changed, **pikepdf.pdfa.resolve_save_kwargs("2b"))
+    for _ in range(2):
+        verdict = pdfa.validate(changed)
+        assert verdict.rule_ids == ["ISO_19005_2:6.3.2-1"]          # annotations need /F
+        assert "shall contain /F" in verdict.lines()[0]
