@@ -204,9 +204,14 @@ def _issue_pdf(issue: Issue, articles: list[Article], result: IssueResult, dirs:
     temporary = output.with_name(f".issue.pdf.{os.getpid()}.tmp")
     try:
         progress.stage("issue", "cover, contents and assembly")
-        compose.assemble(issue, result.built, dirs, temporary)
+        compose.assemble(issue, result.built, dirs, temporary, proven=False)
         progress.stage("issue", "checking every page")
-        check.check_issue(issue, result.built, temporary)
+        with ThreadPoolExecutor(max_workers=1) as pool:  # pikepdf.pdfa in Python, poppler beside it
+            proof = pool.submit(pdfa.prove, temporary, where=issue.folder / "issue.yaml")
+            try:
+                check.check_issue(issue, result.built, temporary)
+            finally:
+                proof.result()  # a PDF/A failure (exit 6, its rules) is told first
         os.replace(temporary, output)
     finally:
         temporary.unlink(missing_ok=True)
@@ -271,9 +276,9 @@ def build_articles(issue: Issue, articles: list[Article], dirs: BuildDirs, *, jo
         if not todo:
             break
         progress.plan(len(todo))
-        if only is None and not mode.proof:  # the issue PDF holds the reused offprints' fonts
-            pdfa.parse_fonts_meanwhile([dirs.article_pdf(issue.slug, a.slug) for a in needed
-                                        if up_to_date(a, firsts[a.slug])])
+        if not mode.proof:  # fonts met again: in the issue PDF, in the articles rebuilt
+            reused = [a for a in needed if a not in todo] if only is None else []
+            pdfa.parse_fonts_meanwhile([dirs.article_pdf(issue.slug, a.slug) for a in reused + todo])
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
             outcomes = list(pool.map(lambda a: build(a, firsts[a.slug]), todo))
         state.save()

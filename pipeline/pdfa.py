@@ -73,8 +73,9 @@ class Verdict:
         return [str(f) for f in self.findings] + [f"[{rule}] {text}" for rule, text in self.problems]
 
 
-def save(pdf, output: Path, *, where: Path) -> None:
-    """Make the open pikepdf.Pdf PDF/A-2b, write it to output and prove it.
+def save(pdf, output: Path, *, where: Path, proven: bool = True) -> None:
+    """Make the open pikepdf.Pdf PDF/A-2b, write it to output and prove it
+    (prove); proven=False leaves the proof to the caller, who must call prove.
 
     On failure output is removed and InvalidOutput (exit 6) names the rules."""
     import pikepdf.pdfa
@@ -86,6 +87,13 @@ def save(pdf, output: Path, *, where: Path) -> None:
     buffer = io.BytesIO()
     pdf.save(buffer, **pikepdf.pdfa.resolve_save_kwargs(FLAVOUR, deterministic_id=True))
     output.write_bytes(buffer.getbuffer())
+    if proven:
+        prove(output, where=where)
+
+
+def prove(output: Path, *, where: Path) -> None:
+    """pikepdf.pdfa's verdict on output must be 'pass': otherwise output is
+    removed and InvalidOutput (exit 6) names the rules."""
     verdict = validate(output)
     if not verdict.passed:
         output.unlink(missing_ok=True)
