@@ -11,7 +11,6 @@ Wall and CPU seconds (the build and its children), median of RUNS."""
 from __future__ import annotations
 
 import resource
-import shutil
 import statistics
 import subprocess
 import sys

@@ -246,7 +246,7 @@ def validate(path: Path) -> Verdict:
     import pikepdf.pdfa
 
     with _VALIDATING:
-        _parse_font_programs_once()
+        _install_speed_ups()
         report = pikepdf.pdfa.validate_written(path, FLAVOUR)
     packet, unmapped = b"", []
     try:
@@ -339,11 +339,14 @@ def _covered(finding, declared: dict[str, tuple[str, set[str]]]) -> bool:
     return (prefix, name) == ("pdfaExtension", "schemas") or name in declared.get(prefix, ("", ()))[1]
 
 
-# ------------------------------------------- speed: each font program parsed once
+# ------------------------------------- speed: the same proof, made cheaper
 # Most of a validation is fontTools reading the embedded font programs in pure
 # Python (for Type 1, decrypting them byte by byte and interpreting their
-# PostScript). The GIL runs one validation at a time anyway: the lock makes
-# that explicit, so the parsed programs below are never used by two at once.
+# PostScript), and most of the rest jsonschema. The GIL runs one validation at
+# a time anyway: the lock makes that explicit, so what is kept below is never
+# used by two at once. Kept in this process's memory only, never in a file:
+# nothing to tamper with. Each hook is installed only on the pikepdf whose
+# internals it knows (requirements.txt pins 10.18); another runs as shipped.
 _VALIDATING = threading.Lock()
 _PROGRAMS: dict[tuple[object, bytes], object] = {}  # (parser, sha256 of the bytes) -> program
 _PROGRAMS_LIMIT = 2048
@@ -351,22 +354,31 @@ _PASSED: set[tuple[str, str, str]] = set()  # (flavour, role, JSON) of schema ch
 _PASSED_LIMIT = 200_000
 
 
-def _parse_font_programs_once() -> None:
+def _install_speed_ups() -> None:
+    _remember_font_programs()
+    _remember_passing_schema_checks()
+    _decrypt_faster()
+
+
+def _has_signature(function, *names: str) -> bool:
+    return not getattr(function, "spotlight_memo", False) and \
+        list(inspect.signature(function).parameters) == list(names)
+
+
+def _remember_font_programs() -> None:
     """Keep each font program pikepdf.pdfa parses, by its parser and the
-    sha256 of its bytes, for the rest of this process: the issue PDF holds the
-    offprints' font streams byte for byte, and an offprint rebuilt at other
-    pages mostly the same ones. A parsed program is a function of those bytes
-    alone (its parsers take nothing else), so reusing it checks exactly what
-    parsing again would. A program that fails to parse is not kept: its
-    finding is made again each time. Everything else about a font (its
-    dictionary, widths, encoding, the glyphs each page shows) is checked anew.
-    The memory is this process's only, never a file: nothing to tamper with."""
+    sha256 of its bytes: the issue PDF holds the offprints' font streams byte
+    for byte, and an offprint rebuilt at other pages mostly the same ones. A
+    parsed program is a function of those bytes alone (its parsers take
+    nothing else), so reusing it checks exactly what parsing again would. A
+    program that fails to parse is not kept: its finding is made again each
+    time. Everything else about a font (its dictionary, widths, encoding, the
+    glyphs each page shows) is checked anew in each PDF."""
     from pikepdf.pdfa import _fonts
 
     loader = _fonts._Loader
-    if getattr(loader.program, "spotlight_memo", False) or \
-            list(inspect.signature(loader.program).parameters) != ["self", "factory", "data", "what"]:
-        return  # installed, or a pikepdf whose loader differs: parse as it does
+    if not _has_signature(loader.program, "self", "factory", "data", "what"):
+        return
     parse = loader.program
 
     def program(self, factory, data, what):
@@ -380,8 +392,6 @@ def _parse_font_programs_once() -> None:
 
     program.spotlight_memo = True
     loader.program = program
-    _decrypt_faster()
-    _remember_passing_schema_checks()
 
 
 def _remember_passing_schema_checks() -> None:
@@ -392,9 +402,7 @@ def _remember_passing_schema_checks() -> None:
     again without jsonschema. A check that failed is made again, with its findings."""
     from pikepdf.pdfa._schemas import SchemaSet
 
-    if getattr(SchemaSet.check, "spotlight_memo", False) or \
-            list(inspect.signature(SchemaSet.check).parameters) != \
-            ["self", "role", "shallow", "ctx", "where"]:
+    if not _has_signature(SchemaSet.check, "self", "role", "shallow", "ctx", "where"):
         return
     check = SchemaSet.check
 
@@ -435,7 +443,7 @@ def _parse_fonts(paths: list[Path]) -> None:
     import pikepdf.pdfa  # noqa: F401  (pikepdf.pdfa._fontprogram needs its package)
 
     with _VALIDATING:
-        _parse_font_programs_once()
+        _install_speed_ups()
     for path in paths:
         try:
             with pikepdf.open(path) as pdf:

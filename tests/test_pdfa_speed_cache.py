@@ -19,7 +19,7 @@ def programs(path):
     found = {}
     with pikepdf.open(path) as pdf:
         for obj in pdf.objects:
-            for parser, data in pdfa._font_program(obj):
+            for _parser, data in pdfa._font_program(obj):
                 found[str(obj.FontName)] = hashlib.sha256(data).digest()
     return found
 
