@@ -281,8 +281,9 @@ def build_articles(issue: Issue, articles: list[Article], dirs: BuildDirs, *, jo
         progress.plan(len(todo))
         if not mode.proof:  # fonts met again: in the issue PDF, in the articles rebuilt
             reused = [a for a in needed if a not in todo] if only is None else []
-            pdfa.parse_fonts_meanwhile([dirs.article_pdf(issue.slug, a.slug)
-                                        for a in reused + todo])
+            last_issue = [dirs.issue_pdf(issue.slug)] if only is None else []  # cover, contents
+            pdfa.parse_fonts_meanwhile([*(dirs.article_pdf(issue.slug, a.slug)
+                                          for a in reused + todo), *last_issue])
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
             outcomes = list(pool.map(lambda a: build(a, firsts[a.slug]), todo))
         state.save()

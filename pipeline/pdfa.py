@@ -423,9 +423,10 @@ def _remember_passing_schema_checks() -> None:
 
 
 def parse_fonts_meanwhile(paths: list[Path]) -> threading.Thread | None:
-    """Parse, in a background thread, the font programs of PDFs the issue PDF
-    will hold (offprints reused from the last build), while other articles are
-    typeset: the issue PDF's validation then finds them parsed. Only a head
+    """Parse, in a background thread, the font programs of PDFs whose fonts
+    will be met again (offprints reused from the last build, the last issue
+    PDF's cover and contents), while other articles are typeset: the
+    validations then find them parsed. Only a head
     start: each is parsed by the parser pikepdf.pdfa picks for its stream
     (the key includes it), and a PDF or program that cannot be read is left
     to the validation. Not a daemon (an exit in the middle of pikepdf's
