@@ -22,7 +22,8 @@ EXIT_CODES = help_table()
 
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(
-        prog="build.py", description="Typeset Spotlight on Regional Affairs from Markdown.",
+        prog="build.py",
+        description="Typeset the Institute's journals from Markdown, each in its house style.",
         epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
     main.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     main.add_argument("-v", "--verbose", action="store_true",
@@ -209,6 +210,9 @@ def _archive(args, dirs: BuildDirs) -> int:
             print(f"  supersedes {archived.superseded.name}, which is kept")
         for slug in archived.not_registrable:
             print(f"  not registrable with Crossref: {slug} has no doi:", file=sys.stderr)
+        for slug in archived.not_in_doaj:
+            print(f"  left out of the DOAJ file: {slug} has no author (DOAJ requires one)",
+                  file=sys.stderr)
     return worst
 
 

@@ -30,6 +30,7 @@ from .issue import IssueResult
 from .model import Issue
 from .paths import ROOT, BuildDirs
 from .runner import Budget, run
+from .style import style_of
 from .tools import pandoc
 
 CHECKSUMS = ("sha256", "sha512")
@@ -42,6 +43,7 @@ class Archived:
     zip: Path
     written: bool                      # False: the same package was there already
     not_registrable: list[str] = field(default_factory=list)
+    not_in_doaj: list[str] = field(default_factory=list)  # unsigned items: DOAJ needs an author
     superseded: Path | None = None
 
 
@@ -77,7 +79,7 @@ def archive(result: IssueResult, dirs: BuildDirs, *, supersede: bool = False) ->
             differences = _differences(latest, payload)
             if not differences:
                 return Archived(latest, latest.with_name(latest.name + ".zip"), False,
-                                registry.not_registrable(built))
+                                registry.not_registrable(built), registry.not_in_doaj(built))
             version += 1
             if not supersede:
                 raise InputError(
@@ -96,7 +98,7 @@ def archive(result: IssueResult, dirs: BuildDirs, *, supersede: bool = False) ->
         os.replace(bag, target)
         os.replace(zip_path.with_name(zip_path.name + ".tmp"), zip_path)
         return Archived(target, zip_path, True, registry.not_registrable(built),
-                        versions[-1] if versions else None)
+                        registry.not_in_doaj(built), versions[-1] if versions else None)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
 
@@ -140,6 +142,8 @@ def _versioned(bag: Path, result: IssueResult, name: str, version: int) -> None:
         (bag / "registry" / "crossref.xml").write_bytes(deposit)
     provenance = {"package": name, "version": version,
                   "not_registrable": registry.not_registrable(built), **provenance_record()}
+    if registry.not_in_doaj(built):  # the unsigned items registry/doaj.xml leaves out
+        provenance["not_in_doaj"] = registry.not_in_doaj(built)
     (bag / "provenance.json").write_text(
         json.dumps(provenance, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
 
@@ -186,8 +190,8 @@ def _make_bag(bag: Path, issue: Issue) -> None:
         "Contact-Email": deposit.email,
         "External-Identifier": f"ISSN {issue.issn}, Vol. {issue.volume}, No. {issue.number}"
         if issue.issn else f"{issue.series}, Vol. {issue.volume}, No. {issue.number}",
-        "External-Description": f"{issue.series}, Vol.{issue.volume}, No.{issue.number}, "
-                                f"{issue.date_label}: PDF/A-2b issue and offprints, JATS 1.3, "
+        "External-Description": f"{style_of(issue).text('citation', issue)}: "
+                                f"PDF/A-2b issue and offprints, JATS 1.3, "
                                 "Crossref and DOAJ records, sources",
         "Bagging-Date": archive_date(issue).date().isoformat(),
         "Bag-Software-Agent": f"{NAME} {__version__} (bagit.py {bagit.VERSION})",

@@ -91,3 +91,11 @@ def two_rounds(tmp_path_factory, built_sample):
     build(folder, tmp / "build")
     make_round(folder, tmp / "build", 2)
     return folder, BuildDirs(tmp / "build")
+
+
+@pytest.fixture(scope="session")
+def built_regional(tmp_path_factory) -> BuiltIssue:
+    """manuscript/rs-2014-autumn (Regional Studies, the second journal: footnotes,
+    running heads by parity, Roman volume, seasons), copied to tmp and built once."""
+    tmp = tmp_path_factory.mktemp("regional-studies")
+    return build(copy_issue(MANUSCRIPT / "rs-2014-autumn", tmp), tmp / "build")
