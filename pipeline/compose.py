@@ -96,9 +96,10 @@ def front_matter_pdf(issue: Issue, built: list[Built], dirs: BuildDirs,
 
 
 def assemble(issue: Issue, built: list[Built], dirs: BuildDirs, output: Path,
-             mode: BuildMode = FINAL) -> None:
+             mode: BuildMode = FINAL, proven: bool = True) -> None:
     """Write the issue PDF (front matter, then the offprints' pages) to output:
-    PDF/A, or for a proof a plain PDF whose front matter is marked too."""
+    PDF/A, or for a proof a plain PDF whose front matter is marked too.
+    proven=False: the caller proves the PDF/A (pdfa.prove)."""
     import pikepdf
 
     front = front_matter_pdf(issue, built, dirs, mode)
@@ -123,7 +124,7 @@ def assemble(issue: Issue, built: list[Built], dirs: BuildDirs, output: Path,
             if mode.proof:
                 save_plain(pdf, output)
             else:
-                pdfa.save(pdf, output, where=issue.folder / "issue.yaml")
+                pdfa.save(pdf, output, where=issue.folder / "issue.yaml", proven=proven)
     except pikepdf.PdfError as exc:
         raise InvalidOutput(f"could not assemble the issue PDF ({exc})",
                             where=Location(issue.folder / "issue.yaml")) from None

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from importlib.metadata import version as metadata_version
 from pathlib import Path
 
-from . import __version__, tex
+from . import __version__, pdfa, tex
 from .article import FINAL, Built, BuildMode, Figure, build_article, figure_files
 from .errors import InputError, InvalidOutput, Location, PipelineError, printable
 from .model import Article, Issue, load_issue
@@ -208,9 +208,14 @@ def _issue_pdf(issue: Issue, articles: list[Article], result: IssueResult, dirs:
     temporary = output.with_name(f".issue.pdf.{os.getpid()}.tmp")
     try:
         progress.stage("issue", "cover, contents and assembly")
-        compose.assemble(issue, result.built, dirs, temporary)
+        compose.assemble(issue, result.built, dirs, temporary, proven=False)
         progress.stage("issue", "checking every page")
-        check.check_issue(issue, result.built, temporary)
+        with ThreadPoolExecutor(max_workers=1) as pool:  # pikepdf.pdfa in Python, poppler beside it
+            proof = pool.submit(pdfa.prove, temporary, where=issue.folder / "issue.yaml")
+            try:
+                check.check_issue(issue, result.built, temporary)
+            finally:
+                proof.result()  # a PDF/A failure (exit 6, its rules) is told first
         os.replace(temporary, output)
     finally:
         temporary.unlink(missing_ok=True)
@@ -275,6 +280,11 @@ def build_articles(issue: Issue, articles: list[Article], dirs: BuildDirs, *, jo
         if not todo:
             break
         progress.plan(len(todo))
+        if not mode.proof:  # fonts met again: in the issue PDF, in the articles rebuilt
+            reused = [a for a in needed if a not in todo] if only is None else []
+            last_issue = [dirs.issue_pdf(issue.slug)] if only is None else []  # cover, contents
+            pdfa.parse_fonts_meanwhile([*(dirs.article_pdf(issue.slug, a.slug)
+                                          for a in reused + todo), *last_issue])
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
             outcomes = list(pool.map(lambda a: build(a, firsts[a.slug]), todo))
         state.save()
