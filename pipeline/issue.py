@@ -71,9 +71,14 @@ def _shared_digest(*folders: Path) -> str:
 
 def tool_versions() -> tuple[str, ...]:
     """What each tool that makes a PDF says it is: Pandoc, both TeX engines
-    (with their libraries and xdvipdfmx), pikepdf (its wheel carries its qpdf)."""
-    return (pandoc.version(), tex.identity("pdflatex"), tex.identity("xelatex"),
-            f"pikepdf {metadata_version('pikepdf')}")
+    (with their libraries and xdvipdfmx), pikepdf (its wheel carries its qpdf).
+    The probes run side by side (each is a process start): a no-op build waits
+    for the slowest, not for their sum."""
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        probes = [pool.submit(pandoc.version), pool.submit(tex.identity, "pdflatex"),
+                  pool.submit(tex.identity, "xelatex")]
+        versions = tuple(probe.result() for probe in probes)
+    return (*versions, f"pikepdf {metadata_version('pikepdf')}")
 
 
 def figures_digest(figures: list[Figure]) -> str:
