@@ -14,6 +14,12 @@ from pipeline.paths import MANUSCRIPT, BuildDirs
 SAMPLE = MANUSCRIPT / "2022-06"
 
 
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true", dest="update_golden",
+                     help="rewrite tests/golden/expected/ from what the pipeline makes now "
+                          "(also UPDATE_GOLDEN=1); review the change with git diff")
+
+
 @dataclass
 class BuiltIssue:
     folder: Path              # the issue folder that was built (a copy in tmp)
