@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tier_guard import refusing_slow_programs
+from .tier_guard import refusing_slow_programs
 
 
 def _guarded(item):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.runner import Budget, run
-from tier_guard import forbidden_in, refusing_slow_programs
+from .tier_guard import forbidden_in, refusing_slow_programs
 
 
 @pytest.mark.parametrize("argv, program", [
