@@ -1,7 +1,11 @@
-"""Session fixtures: the sample issue built once, a short synthetic issue built once."""
+"""Session fixtures: the sample issue built once, a short synthetic issue built once
+(once per run: pytest-xdist's workers share them, see shared_folder)."""
 from __future__ import annotations
 
+import fcntl
+import os
 import shutil
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,19 +48,46 @@ def build(folder: Path, build_root: Path, seed_from: Path | None = None) -> Buil
                       {slug: dirs.article_pdf(result.issue.slug, slug) for slug in slugs})
 
 
+@contextmanager
+def shared_folder(tmp_path_factory, name: str):
+    """A tmp folder made once per test run, shared by pytest-xdist's workers
+    (`make test` runs two): a worker holds its lock while it fills it or, if an
+    earlier worker has, reuses it. Yields (folder, made): made is True if the
+    folder was filled before; it counts as filled only if the filling raised nothing."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the run's folder, above each worker's own
+    folder = root / name
+    with open(root / f"{name}.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        made = (folder / ".made").exists()
+        if not made:
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+        yield folder, made
+        (folder / ".made").touch()
+
+
+def build_shared(tmp_path_factory, name: str, source: Path,
+                 seed_from: Path | None = None) -> BuiltIssue:
+    """source copied to tmp and built once per run; a worker that finds it built
+    runs the build again, which finds every output up to date and builds nothing."""
+    with shared_folder(tmp_path_factory, name) as (tmp, made):
+        folder = tmp / source.name if made else copy_issue(source, tmp)
+        return build(folder, tmp / "build", seed_from=None if made else seed_from)
+
+
 @pytest.fixture(scope="session")
 def built_sample(tmp_path_factory) -> BuiltIssue:
     """manuscript/2022-06, copied to tmp and built once for the session."""
-    tmp = tmp_path_factory.mktemp("sample")
-    return build(copy_issue(SAMPLE, tmp), tmp / "build")
+    return build_shared(tmp_path_factory, "sample", SAMPLE)
 
 
 @pytest.fixture(scope="session")
 def built_short(tmp_path_factory, built_sample) -> BuiltIssue:
     """tests/resources/short-issue built once; copy it (copy_built) before changing it."""
-    tmp = tmp_path_factory.mktemp("short")
-    return build(copy_issue(RESOURCES / "short-issue", tmp), tmp / "build",
-                 seed_from=built_sample.dirs.root)
+    return build_shared(tmp_path_factory, "short", RESOURCES / "short-issue",
+                        seed_from=built_sample.dirs.root)
 
 
 @pytest.fixture
@@ -86,14 +117,16 @@ def fresh_build(project, tmp_path) -> Path:
 def two_rounds(tmp_path_factory, built_sample):
     """The sample as proof rounds 1 and 2 (laid out by helpers.make_round from
     final builds); between them one sentence of sco-summit.md changes (ROUND_EDIT)."""
-    tmp = tmp_path_factory.mktemp("rounds")
-    folder = copy_issue(built_sample.folder, tmp)
-    shutil.copytree(built_sample.dirs.root, tmp / "build", symlinks=True)
-    make_round(folder, tmp / "build", 1)
-    manuscript = folder / "sco-summit.md"
-    old, new = ROUND_EDIT
-    manuscript.write_text(manuscript.read_text(encoding="utf-8").replace(old, new, 1),
-                          encoding="utf-8")
-    build(folder, tmp / "build")
-    make_round(folder, tmp / "build", 2)
-    return folder, BuildDirs(tmp / "build")
+    with shared_folder(tmp_path_factory, "rounds") as (tmp, made):
+        if made:
+            return tmp / built_sample.folder.name, BuildDirs(tmp / "build")
+        folder = copy_issue(built_sample.folder, tmp)
+        shutil.copytree(built_sample.dirs.root, tmp / "build", symlinks=True)
+        make_round(folder, tmp / "build", 1)
+        manuscript = folder / "sco-summit.md"
+        old, new = ROUND_EDIT
+        manuscript.write_text(manuscript.read_text(encoding="utf-8").replace(old, new, 1),
+                              encoding="utf-8")
+        build(folder, tmp / "build")
+        make_round(folder, tmp / "build", 2)
+        return folder, BuildDirs(tmp / "build")
