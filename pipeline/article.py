@@ -18,16 +18,14 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import check, citations, engines, manuscript, metadata, pdfa, pdfscan, texlog
+from . import check, citations, engines, manuscript, metadata, pdfa, pdfscan, tex
 from .errors import BuildFailed, InputError, InvalidOutput, LimitReached, Location
 from .fields import FrontMatter
 from .model import LANGUAGES, Article
 from .paths import STYLES, TEMPLATES, BuildDirs
 from .runner import Budget
 from .sources import MAX_FIGURE_BYTES, check_name, read_input
-from .texlog import LatexError
 from .tools import pandoc
-from .tools import tex as tex_tool
 
 FIGURE_TYPES = {".png", ".jpg", ".jpeg", ".pdf"}
 FIELDS = "fields.json"  # the front matter as rendered, written by filters/rendered.lua
@@ -68,6 +66,7 @@ class Built:
     pages: int
     rendered: FrontMatter
     warnings: list[str] = field(default_factory=list)
+    engine: str = ""  # the TeX engine that made its pages ('pdflatex', 'xelatex')
 
     @property
     def last_page(self) -> int:
@@ -75,12 +74,14 @@ class Built:
 
     def to_json(self) -> dict:
         return {"first_page": self.first_page, "pages": self.pages,
-                "rendered": self.rendered.to_json(), "warnings": self.warnings}
+                "rendered": self.rendered.to_json(), "warnings": self.warnings,
+                "engine": self.engine}
 
     @classmethod
     def from_json(cls, article: Article, pdf: Path, data: dict) -> Built:
         return cls(article, pdf, data["first_page"], data["pages"],
-                   FrontMatter.from_json(data["rendered"]), list(data.get("warnings", [])))
+                   FrontMatter.from_json(data["rendered"]), list(data.get("warnings", [])),
+                   str(data.get("engine", "")))
 
 
 def build_article(article: Article, first_page: int, output: Path, dirs: BuildDirs,
@@ -107,28 +108,27 @@ def build_article(article: Article, first_page: int, output: Path, dirs: BuildDi
         warnings += [line for line in _latex_source(article, work, budget, dirs.cache / "latex",
                                                     key, stage)
                      if "Note with key" not in line]  # the unused note: reported above
-        engine = engines.engine_for(article)
-        stage(engines.NAMES[engine])
-        raw_pdf = _typeset(article, engine, work / "article.tex", budget, dirs, first_page,
-                           key and key + mode.aux_suffix)
-        warnings += _overfull_warnings(article, work / "article.tex")
+        made = _typeset(article, work / "article.tex", budget, dirs, first_page,
+                        key and key + mode.aux_suffix, stage)
+        warnings += _overfull_warnings(article, made)
         stage("checking and stamping")
         rendered = FrontMatter.from_json(json.loads((work / FIELDS).read_text(encoding="utf-8")))
-        pages = _finish(article, rendered, raw_pdf, first_page, work / "final.pdf", mode)
+        pages = _finish(article, rendered, made, first_page, work / "final.pdf", mode)
         if mode.proof:  # the preflight reads overfull lines and widows from it
-            dirs.log(issue.slug, article.slug).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(work / "article.log", dirs.log(issue.slug, article.slug))
+            tex.keep_log(made.log, dirs.log(issue.slug, article.slug))
         output.parent.mkdir(parents=True, exist_ok=True)
         os.replace(work / "final.pdf", output)
-        return Built(article, output, first_page, pages, rendered, warnings)
+        return Built(article, output, first_page, pages, rendered, warnings, made.engine)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
 def _import_pikepdf_meanwhile() -> None:
-    """pikepdf takes 0.1-0.15 s to import: do it while Pandoc and TeX run."""
+    """pikepdf takes 0.1-0.15 s to import: do it while Pandoc and TeX run. Not a
+    daemon: an exit in the middle of the import (a build that fails fast) would
+    abort Python (nanobind's 'Critical nanobind error', exit -6); the exit waits."""
     if "pikepdf" not in sys.modules:
-        threading.Thread(target=importlib.import_module, args=("pikepdf",), daemon=True).start()
+        threading.Thread(target=importlib.import_module, args=("pikepdf",)).start()
 
 
 def _defaults(article: Article) -> list[Path]:
@@ -257,33 +257,33 @@ def _copy_figures(figures: list[Figure], work: Path) -> None:
         target.write_bytes(figure.data)
 
 
-def _typeset(article: Article, engine: str, tex: Path, budget: Budget, dirs: BuildDirs,
-             first_page: int, key: str | None) -> Path:
-    """Typeset with engine, starting from the .aux of the same LaTeX built
-    before (on whatever pages); point an error at its manuscript line."""
-    aux = dirs.cache / "latex" / f"{key}.aux"
-    if key:
-        tex_tool.carry_aux(aux, tex.with_suffix(".aux"), first_page - 1)
+def _typeset(article: Article, tex_file: Path, budget: Budget, dirs: BuildDirs,
+             first_page: int, key: str | None, stage) -> tex.TexOutput:
+    """Typeset, starting from the .aux of the same LaTeX built before (on
+    whatever pages); point an error at its manuscript line."""
     try:
-        pdf = tex_tool.typeset(engine, STYLES / article.issue.style, tex, budget,
-                               dirs.cache / "formats", raw_latex=article.issue.allow_raw_latex)
+        return tex.typeset(tex_file, engines.article_text(article),
+                           style_dir=STYLES / article.issue.style, budget=budget,
+                           formats=dirs.cache / "formats",
+                           raw_latex=article.issue.allow_raw_latex,
+                           aux_cache=dirs.cache / "latex" / f"{key}.aux" if key else None,
+                           first_page=first_page, stage=stage)
     except (BuildFailed, LimitReached) as error:
-        raise _located(error, article, tex, dirs) from None
-    if key:
-        tex_tool.carry_aux(tex.with_suffix(".aux"), aux, 1 - first_page)
-    return pdf
+        raise _located(error, article, tex_file, dirs) from None
 
 
-def _located(error: BuildFailed | LimitReached, article: Article, tex: Path,
+def _located(error: BuildFailed | LimitReached, article: Article, tex_file: Path,
              dirs: BuildDirs) -> BuildFailed | LimitReached:
     """Point a TeX error at the manuscript line it came from; keep the log."""
-    tex_tool.keep_log(error, dirs.log(article.issue.slug, article.slug))
-    tex_line = error.tex_line if isinstance(error, LatexError) else None
-    error.where = Location(article.path, manuscript_line(article, tex, tex_line, error.message))
+    error.log = tex.keep_log(error.log, dirs.log(article.issue.slug, article.slug)) or error.log
+    tex_line = error.tex_line if isinstance(error, tex.LatexError) else None
+    error.where = Location(article.path,
+                           manuscript_line(article, tex_file, tex_line, error.message))
     return error
 
 
-def manuscript_line(article: Article, tex: Path, tex_line: int | None, message: str) -> int | None:
+def manuscript_line(article: Article, tex_file: Path, tex_line: int | None,
+                    message: str) -> int | None:
     """Best guess of the manuscript line that produced a TeX line or message."""
     named = re.search(r"(?:Unicode character|the character) (.) \(U\+|\(file \./([^)]+)\)"
                       r"|File `([^']+)' not found", message)
@@ -294,7 +294,7 @@ def manuscript_line(article: Article, tex: Path, tex_line: int | None, message: 
             return line
     if not tex_line:
         return None
-    tex_lines = tex.read_text(encoding="utf-8").split("\n")
+    tex_lines = tex_file.read_text(encoding="utf-8").split("\n")
     for shortest in (4, 2):  # words of 2-3 letters ('c30', 'H1') only where no longer ones match
         for nearby in tex_lines[tex_line - 1:tex_line + 5]:  # an environment's words come later
             words = re.findall(rf"[^\W_]{{{shortest},}}", re.sub(r"\\[a-zA-Z]+", " ", nearby))
@@ -314,20 +314,21 @@ def _line_with(article: Article, needles: list[str]) -> int | None:
     return best
 
 
-def _overfull_warnings(article: Article, tex: Path) -> list[str]:
-    return [f"{Location(article.path, manuscript_line(article, tex, item.tex_line, ''))}: "
+def _overfull_warnings(article: Article, made: tex.TexOutput) -> list[str]:
+    tex_file = made.log.with_suffix(".tex")
+    return [f"{Location(article.path, manuscript_line(article, tex_file, item.tex_line, ''))}: "
             f"warning: a line runs {item.points:.1f} pt into the margin"
-            for item in texlog.overfull_lines(tex.with_suffix(".log"))]
+            for item in made.overfull]
 
 
-def _finish(article: Article, rendered: FrontMatter, raw_pdf: Path, first_page: int,
+def _finish(article: Article, rendered: FrontMatter, made: tex.TexOutput, first_page: int,
             output: Path, mode: BuildMode) -> int:
     """Check the PDF TeX made, stamp its metadata, save to output; return its pages."""
     import pikepdf
 
     limits = article.issue.limits
     try:
-        pdf = pikepdf.open(raw_pdf)
+        pdf = pikepdf.open(made.pdf)
     except pikepdf.PdfError as exc:
         raise InvalidOutput(f"TeX wrote a PDF that cannot be read ({exc})",
                             where=Location(article.path)) from None
@@ -343,7 +344,7 @@ def _finish(article: Article, rendered: FrontMatter, raw_pdf: Path, first_page: 
                                hint="raise limits.pages in issue.yaml if that is right")
         _check_fonts(article, pdf)
         record = metadata.article_record(article, rendered, first_page, first_page + pages - 1)
-        metadata.apply(pdf, record)
+        metadata.apply(pdf, record, made_by={made.engine})
         # A viewer's page number is the printed one, whatever the engine did.
         pdf.Root.PageLabels = pikepdf.Dictionary(
             Nums=[0, pikepdf.Dictionary(S=pikepdf.Name.D, St=first_page)])

@@ -13,8 +13,8 @@ import sys
 from pathlib import Path
 
 from . import __version__, runner
-from .errors import (ExitCode, InputError, Interrupted, Location, PipelineError, UsageError,
-                     help_table, machine_fault, printable)
+from .errors import (INTERNAL_ERROR, ExitCode, InputError, Interrupted, Location, PipelineError,
+                     UsageError, help_table, machine_fault, printable)
 from .paths import MANUSCRIPT, ROOT, BuildDirs
 
 EXIT_CODES = help_table()
@@ -114,7 +114,7 @@ def _fail(error: PipelineError) -> int:
 def _internal_error() -> int:
     print("internal error: this is a bug in the pipeline; run again with -v and "
           "report what it prints", file=sys.stderr)
-    return 1
+    return INTERNAL_ERROR
 
 
 def _build_dirs(root: Path) -> BuildDirs:
@@ -156,7 +156,7 @@ def _dispatch(args, dirs: BuildDirs) -> int:
         from .intake import import_manuscript
         print(import_manuscript(args.file, args.into, slug=args.slug, force=args.force,
                                 manifest=not args.no_manifest, changes=args.changes).report())
-        return 0
+        return ExitCode.SUCCESS
     if args.command == "check":
         return _check(args, dirs)
     if args.command == "diff":
@@ -174,7 +174,7 @@ def _dispatch(args, dirs: BuildDirs) -> int:
         path = args.manuscript
         return _report(issues.build_issue(path.parent, dirs, jobs=args.jobs, only={path.stem}))
     folders = [args.folder] if args.command == "issue" else _issue_folders(args.root)
-    worst = 0
+    worst = ExitCode.SUCCESS
     for folder in folders:
         worst = max(worst, _report(issues.build_issue(folder, dirs, jobs=args.jobs)))
     return worst
@@ -195,7 +195,7 @@ def _archive(args, dirs: BuildDirs) -> int:
     from . import issue as issues, package, schemas
 
     schemas.preload(schemas.JATS)  # while the final build runs
-    worst = 0
+    worst = ExitCode.SUCCESS
     for folder in args.folders or _issue_folders(MANUSCRIPT):
         result = issues.build_issue(folder, dirs, jobs=args.jobs)
         code = _report(result)
@@ -281,4 +281,4 @@ def _report(result) -> int:
         print(f"{len(result.failures)} article(s) failed; the issue PDF was not replaced",
               file=sys.stderr)
         return max(error.exit_code for _, error in result.failures)
-    return 0
+    return ExitCode.SUCCESS

@@ -9,14 +9,13 @@ from pathlib import Path
 from pylatex import Command, Document, NoEscape
 from pylatex.utils import escape_latex
 
-from . import engines, metadata, pdfa, pdfscan
+from . import metadata, pdfa, pdfscan, tex
 from .article import FINAL, Built, BuildMode, save_plain
 from .errors import InvalidOutput, Location, PipelineError
 from .model import Issue
 from .paths import STYLES, TEMPLATES, BuildDirs
 from .runner import Budget
 from .tools import pandoc
-from .tools import tex as tex_tool
 
 FRAGMENT = TEMPLATES / "fragment.yaml"  # layered over pandoc.yaml: the body alone
 
@@ -68,32 +67,27 @@ def editorial_latex(issue: Issue, dirs: BuildDirs, budget: Budget) -> str:
 def _editorial(issue: Issue) -> list[str]:
     """Editorial matter as lines 'Label: value'."""
     editorial = issue.editorial
-    lines = []
-    for label, key in (("Patron", "patron"), ("Editor", "editor")):
-        if editorial.get(key):
-            lines.append(f"{label}: {editorial[key]}")
-    if editorial.get("board"):
-        lines.append("Editorial Board: " + "; ".join(editorial["board"]))
-    for key in ("disclaimer", "copyright"):
-        if editorial.get(key):
-            lines.append(editorial[key])
-    return lines
+    lines = [f"{label}: {value}" for label, value in
+             (("Patron", editorial.patron), ("Editor", editorial.editor)) if value]
+    if editorial.board:
+        lines.append("Editorial Board: " + "; ".join(editorial.board))
+    return lines + [text for text in (editorial.disclaimer, editorial.copyright) if text]
 
 
 def front_matter_pdf(issue: Issue, built: list[Built], dirs: BuildDirs,
-                     mode: BuildMode = FINAL) -> Path:
-    """Typeset cover and contents in a scratch folder; return the PDF's path there."""
+                     mode: BuildMode = FINAL) -> tex.TexOutput:
+    """Typeset cover and contents in a scratch folder (the PDF is made there)."""
     budget = Budget.of(issue.limits)
     dirs.work.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="front-", dir=dirs.work))
-    tex = work / "front.tex"
+    tex_file = work / "front.tex"
     source = front_matter_source(issue, built, editorial_latex(issue, dirs, budget), mode)
-    tex.write_text(source, encoding="utf-8")
+    tex_file.write_text(source, encoding="utf-8")
     try:
-        return tex_tool.typeset(engines.engine_for_text(source), STYLES / issue.style, tex, budget,
-                                dirs.cache / "formats")
+        return tex.typeset(tex_file, source, style_dir=STYLES / issue.style, budget=budget,
+                           formats=dirs.cache / "formats")
     except PipelineError as error:
-        tex_tool.keep_log(error, dirs.log(issue.slug, "front-matter"))
+        error.log = tex.keep_log(error.log, dirs.log(issue.slug, "front-matter")) or error.log
         error.where = Location(issue.folder / "issue.yaml")
         shutil.rmtree(work, ignore_errors=True)
         raise
@@ -108,7 +102,7 @@ def assemble(issue: Issue, built: list[Built], dirs: BuildDirs, output: Path,
     front = front_matter_pdf(issue, built, dirs, mode)
     try:
         with pikepdf.new() as pdf:
-            with pikepdf.open(front) as front_pdf:
+            with pikepdf.open(front.pdf) as front_pdf:
                 pdf.add_pages_from(front_pdf, outlines="ignore")
                 front_pages = len(front_pdf.pages)
             starts = []
@@ -121,7 +115,8 @@ def assemble(issue: Issue, built: list[Built], dirs: BuildDirs, output: Path,
                 0, pikepdf.Dictionary(S=pikepdf.Name.r),
                 front_pages, pikepdf.Dictionary(S=pikepdf.Name.D, St=issue.first_page)])
             pdf.Root.PageMode = pikepdf.Name.UseOutlines
-            metadata.apply(pdf, metadata.issue_record(issue, built))
+            metadata.apply(pdf, metadata.issue_record(issue, built),
+                           made_by={front.engine, *(item.engine for item in built)})
             pdfscan.check(pdf, Location(issue.folder / "issue.yaml"))
             if mode.proof:
                 save_plain(pdf, output)
@@ -131,7 +126,7 @@ def assemble(issue: Issue, built: list[Built], dirs: BuildDirs, output: Path,
         raise InvalidOutput(f"could not assemble the issue PDF ({exc})",
                             where=Location(issue.folder / "issue.yaml")) from None
     finally:
-        shutil.rmtree(front.parent, ignore_errors=True)
+        shutil.rmtree(front.pdf.parent, ignore_errors=True)
 
 
 def _outline(pdf, issue: Issue, built: list[Built], starts: list[int]) -> None:

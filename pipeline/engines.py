@@ -1,6 +1,6 @@
 """Which TeX engine an article needs.
 
-pdfLaTeX (fast, precompiled, confined like every TeX run: tools/texrun.py) when every
+pdfLaTeX (fast, precompiled, confined like every TeX run: tex/confine.py) when every
 character of the article is one its T1/TS1 fonts print as that character,
 Latin transliteration letters included (the class builds them from an
 accent, with ActualText); XeLaTeX (OpenType fonts for other scripts and
@@ -50,9 +50,12 @@ def _pdftex_chars() -> frozenset[str]:
 
 
 def article_text(article: Article) -> str:
-    """Everything of the article that gets typeset."""
-    parts = [article.title, article.subtitle or "", article.body]
-    parts += [field for author in article.authors for field in (author.name, author.bio)]
+    """Everything of the article a house style may typeset."""
+    parts = [article.title, article.subtitle or "", article.short_title or "",
+             article.abstract or "", *article.keywords, article.body]
+    parts += [field or "" for author in article.authors
+              for field in (author.name, author.bio, author.degree, author.affiliation,
+                            author.position)]
     return "\n".join(parts)
 
 

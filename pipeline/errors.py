@@ -72,10 +72,16 @@ _MEANINGS = {  # code: (meaning, what --help says, README example)
 }
 
 
+# Not a fault the pipeline knows: a bug (an exception no error class names).
+# Kept out of ExitCode, whose every member is some error class's code.
+INTERNAL_ERROR = 1
+
+
 def help_table() -> str:
     """The exit codes as `build.py --help` lists them."""
     return "exit codes:\n" + "".join(f"  {code.value:<3} {code.meaning}: {code.explanation}\n"
-                                     for code in ExitCode)
+                                     for code in ExitCode) + \
+        f"  {INTERNAL_ERROR:<3} internal error: a bug in the pipeline (run again with -v)\n"
 
 
 def readme_table() -> str:
@@ -118,6 +124,10 @@ class PipelineError(Exception):
 
     exit_code = ExitCode.INPUT
     kind = "error"
+    message: str
+    where: Location | None   # set by whoever knows the input's place (the TeX step does not)
+    hint: str
+    log: Path | None          # the full log, once kept where the user finds it
 
     def __init__(self, message: str, *, where: Location | None = None,
                  hint: str = "", log: Path | None = None):

@@ -17,21 +17,21 @@ import fcntl
 import hashlib
 import json
 import os
-import shutil
 import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from importlib.metadata import version as metadata_version
 from pathlib import Path
 
-from . import __version__
+from . import __version__, tex
 from .article import FINAL, Built, BuildMode, Figure, build_article, figure_files
 from .errors import InputError, InvalidOutput, Location, PipelineError, printable
 from .model import Article, Issue, load_article, load_issue
 from .paths import ROOT, STYLES, TEMPLATES, BuildDirs
 from .sources import read_input
-from .tools.pandoc import pandoc_path
+from .tools import pandoc
 
 
 @dataclass
@@ -58,18 +58,21 @@ def load(folder: Path, proof: bool = False) -> tuple[Issue, list[Article]]:
 # ------------------------------------------------------------- content keys
 def _shared_digest(*folders: Path) -> str:
     """The pipeline's own inputs: its code, template, class, and the tools'
-    identity (each program's resolved path, size and time: no process run)."""
+    versions (probed once per run), so that an upgrade of any rebuilds."""
     digest = hashlib.sha256(__version__.encode())
     for folder in folders:
         for path in sorted(folder.rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:
                 digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
-    for program in (pandoc_path(), *map(shutil.which, ("pdftex", "xetex", "xdvipdfmx"))):
-        if program:
-            real = Path(program).resolve()
-            info = real.stat()
-            digest.update(f"{real}:{info.st_size}:{info.st_mtime_ns}".encode())
+    digest.update("\0".join(tool_versions()).encode())
     return digest.hexdigest()
+
+
+def tool_versions() -> tuple[str, ...]:
+    """What each tool that makes a PDF says it is: Pandoc, both TeX engines
+    (with their libraries and xdvipdfmx), pikepdf (its wheel carries its qpdf)."""
+    return (pandoc.version(), tex.identity("pdflatex"), tex.identity("xelatex"),
+            f"pikepdf {metadata_version('pikepdf')}")
 
 
 def figures_digest(figures: list[Figure]) -> str:

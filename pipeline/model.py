@@ -1,7 +1,13 @@
 """The one validated model of an issue and its articles.
 
-issue.yaml and each article's front matter are read once, checked here
-against a small declarative schema, and turned into frozen dataclasses.
+Each field of issue.yaml and of an article's front matter is declared once,
+on its frozen dataclass: `declared(rule, default, advice=...)` gives its
+type and bounds (the rule), its default (none: the key is required) and,
+where the rule's own advice would not do, what to tell the editor.
+check_record walks dataclasses.fields(cls) to check a YAML mapping against
+those declarations, with messages at file:line:col; the dataclasses are made
+from what it returns. Which article fields a house style requires besides
+is a set of dotted names (`required`, DEFAULT_REQUIRED for Spotlight).
 The Pandoc variables, the class keys, the footer, the contents page and
 the PDF metadata are all derived from these objects, never from the files.
 """
@@ -11,7 +17,7 @@ import difflib
 import hashlib
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field, fields, replace
 from pathlib import Path
 
 from .errors import InputError
@@ -23,14 +29,20 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July",
           "August", "September", "October", "November", "December")
 # BCP 47 tag -> Babel language the house class loads.
 LANGUAGES = {"en": "british", "en-GB": "british", "en-US": "american"}
+ARTICLE_TYPES = ("article", "commentary", "editors-note", "book-review")
+UNSIGNED_TYPES = frozenset({"editors-note"})   # may have no author
+# Article fields required unless a house style says otherwise (Spotlight's).
+DEFAULT_REQUIRED = frozenset({"title", "authors", "authors.name", "authors.bio"})
 
 
-# ------------------------------------------------------------------ schema
+# ------------------------------------------------------------------- rules
 @dataclass(frozen=True)
 class Text:
     max_length: int = 300
     pattern: str | None = None
     example: str = ""
+    multiline: bool = False          # may span lines (a YAML block scalar 'key: |')
+    max_words: int | None = None
 
     def check(self, value, say):
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
@@ -38,10 +50,13 @@ class Text:
         value = str(value).strip()
         if not value:
             say("must not be empty")
-        if "\n" in value and self.max_length <= 300:
+        if "\n" in value and not self.multiline:
             say("must be on one line")
         if len(value) > self.max_length:
             say(f"is {len(value)} characters long; at most {self.max_length} are allowed")
+        words = len(value.split())
+        if self.max_words and words > self.max_words:
+            say(f"has {words} words; at most {self.max_words} are allowed")
         if self.pattern and not re.fullmatch(self.pattern, value):
             say(f"'{value}' is not of the form {self.example}")
         return value
@@ -74,7 +89,11 @@ class Choice:
 
     def check(self, value, say):
         if value not in self.choices:
-            say(f"'{value}' is not one of: {', '.join(map(str, self.choices))}")
+            folded = {str(choice).casefold(): choice for choice in self.choices}
+            close = difflib.get_close_matches(str(value).casefold(), list(folded), n=1,
+                                              cutoff=0.6)
+            say(f"'{value}' is not one of: {', '.join(map(str, self.choices))}",
+                f"did you mean '{folded[close[0]]}'?" if close else None)
         return value
 
 
@@ -84,40 +103,86 @@ class ListOf:
     min_items: int = 0
     max_items: int = 200
 
-    def check(self, value, say, data=None, keys=()):
+    def check(self, value, say, data, keys, required=frozenset(), style=""):
         if isinstance(value, str) and isinstance(self.item, Text):
             value = [part.strip() for part in value.split(",") if part.strip()]
         if not isinstance(value, list):
             say(f"expected a list, got {_kind(value)}")
         if not self.min_items <= len(value) <= self.max_items:
             say(f"has {len(value)} entries; expected {self.min_items} to {self.max_items}")
-        return [_check_value(self.item, item, data, keys + (index,))
-                for index, item in enumerate(value)]
+        return tuple(_check_value(self.item, item, data, keys + (index,), "", required, style)
+                     for index, item in enumerate(value))
 
 
 @dataclass(frozen=True)
 class Record:
-    fields: dict            # name -> (rule, required, default)
+    """A nested mapping: the declared fields of a dataclass, made into one."""
 
-    def check(self, value, say, data=None, keys=()):
-        if not isinstance(value, dict):
-            say(f"expected 'key: value' fields, got {_kind(value)}")
-        for name in value:
-            if name not in self.fields:
-                close = difflib.get_close_matches(name, list(self.fields), n=1, cutoff=0.6)
-                _fail_at_key(data, keys + (name,), f"unknown key '{name}'",
-                      f"did you mean '{close[0]}'?" if close else
-                      f"known keys here: {', '.join(self.fields)}")
-        result = {}
-        for name, (rule, required, default) in self.fields.items():
-            if name in value and value[name] is not None:
-                result[name] = _check_value(rule, value[name], data, keys + (name,))
-            elif required:
-                _fail(data, keys, f"required key '{name}' is missing",
-                      f"add a line '{name}: ...'")
-            else:
-                result[name] = default() if callable(default) else default
-        return result
+    cls: type
+
+    def check(self, value, say, data, keys, required=frozenset(), style=""):
+        return self.cls(**check_record(self.cls, value, data, keys, required, style))
+
+
+def declared(rule, default=MISSING, *, advice: str = ""):
+    """A model field declared once: its rule (type, bounds), its default (none:
+    the key is required) and the advice for a wrong value, if not the rule's."""
+    return field(default=default, metadata={"rule": rule, "advice": advice})
+
+
+def declarations(cls) -> dict:
+    """name -> dataclasses.Field of the declared (YAML) fields of cls, in order."""
+    return {f.name: f for f in fields(cls) if "rule" in f.metadata}
+
+
+def field_names(cls) -> frozenset[str]:
+    """Every dotted name a `required` set may hold for cls ('authors.bio', ...)."""
+    names = set()
+    for name, declaration in declarations(cls).items():
+        names.add(name)
+        rule = declaration.metadata["rule"]
+        rule = rule.item if isinstance(rule, ListOf) else rule
+        if isinstance(rule, Record):
+            names |= {f"{name}.{inner}" for inner in field_names(rule.cls)}
+    return frozenset(names)
+
+
+def check_record(cls, value, data: YamlData, keys: tuple = (),
+                 required: frozenset[str] = frozenset(), style: str = "") -> dict:
+    """The declared fields of dataclass cls, checked in value (the YAML mapping at
+    keys): name -> checked value, the default where a field is absent. A field
+    without default, or named in required, must be there (a required list must
+    not be empty); style names the house style that asks for the latter."""
+    if not isinstance(value, dict):
+        field_name = ".".join(str(k) for k in keys)
+        _fail(data, keys, f"'{field_name}' expected 'key: value' fields, got {_kind(value)}"
+              if keys else f"expected 'key: value' fields, got {_kind(value)}",
+              "write one 'key: value' line per field" if keys else "")
+    known = declarations(cls)
+    for name in value:
+        if name not in known:
+            close = difflib.get_close_matches(str(name), list(known), n=1, cutoff=0.6)
+            _fail_at_key(data, keys + (name,), f"unknown key '{name}'",
+                         f"did you mean '{close[0]}'?" if close else
+                         f"known keys here: {', '.join(known)}")
+    result = {}
+    for name, declaration in known.items():
+        rule, advice = declaration.metadata["rule"], declaration.metadata["advice"]
+        wanted = name in required
+        if wanted and isinstance(rule, ListOf):
+            rule = replace(rule, min_items=max(1, rule.min_items))
+        if name in value and value[name] is not None:
+            inner = frozenset(n.split(".", 1)[1] for n in required if n.startswith(name + "."))
+            result[name] = _check_value(rule, value[name], data, keys + (name,), advice,
+                                        inner, style)
+        elif declaration.default is MISSING or wanted:
+            because = (f"; the house style '{style}' requires it"
+                       if style and declaration.default is not MISSING else "")
+            _fail(data, keys, f"required key '{name}' is missing",
+                  f"add a line '{name}: ...'{because}")
+        else:
+            result[name] = declaration.default
+    return result
 
 
 def _kind(value) -> str:
@@ -134,13 +199,14 @@ def _fail_at_key(data: YamlData, keys: tuple, message: str, hint: str = ""):
     raise InputError(message, where=data.where_key(*keys), hint=hint)
 
 
-def _check_value(rule, value, data: YamlData, keys: tuple):
+def _check_value(rule, value, data: YamlData, keys: tuple, advice: str = "",
+                 required: frozenset[str] = frozenset(), style: str = ""):
     field_name = ".".join(str(k) for k in keys)
 
-    def say(problem):
-        _fail(data, keys, f"'{field_name}' {problem}", _advice(rule, field_name))
+    def say(problem, hint=None):
+        _fail(data, keys, f"'{field_name}' {problem}", hint or advice or _advice(rule, field_name))
     if isinstance(rule, (ListOf, Record)):
-        return rule.check(value, say, data, keys)
+        return rule.check(value, say, data, keys, required, style)
     if isinstance(rule, Text) and isinstance(value, (int, float)):
         value = data.as_written(keys, value)  # a number or true/false meant as text
     return rule.check(value, say)
@@ -158,124 +224,91 @@ def _advice(rule, field_name: str) -> str:
         return f"write a list, one '- item' per line under '{key}:'"
     if isinstance(rule, Boolean):
         return f"write {key}: true or {key}: false"
+    if isinstance(rule, Record):
+        return f"write one 'key: value' line per field under '{key}:'"
+    if isinstance(rule, Text) and rule.multiline:
+        words = f"{rule.max_words} words, " if rule.max_words else ""
+        return (f"write '{key}: |' and the text on the lines below it, indented "
+                f"(at most {words}{rule.max_length} characters)")
     return f"write {key}: followed by the text on the same line (quote it if it has ': ')"
 
 
-def _required(rule):
-    return (rule, True, None)
-
-
-def _optional(rule, default=None):
-    return (rule, False, default)
-
-
-AUTHOR = Record({
-    "name": _required(Text(120)),
-    "bio": _required(Text(600)),
-    "affiliation": _optional(Text(300)),
-    "orcid": _optional(Text(pattern=r"\d{4}-\d{4}-\d{4}-\d{3}[\dX]", example="0000-0002-1825-0097")),
-    "email": _optional(Text(pattern=r"[^@\s]+@[^@\s]+\.[^@\s]+", example="name@example.org")),
-})
+EMAIL = r"[^@\s]+@[^@\s]+\.[^@\s]+"
 DOI = Text(pattern=r"10\.\d{4,9}/\S+", example="10.1234/spotlight.2022.06.1")
 PAGE_BUDGET = Integer(1, 2000)   # pages an article should not pass (issue.yaml: the default)
-ARTICLE = Record({
-    "title": _required(Text(300)),
-    "subtitle": _optional(Text(300)),
-    "authors": _required(ListOf(AUTHOR, min_items=1, max_items=12)),
-    "keywords": _optional(ListOf(Text(80), max_items=30), list),
-    "language": _optional(Choice(tuple(LANGUAGES))),
-    "doi": _optional(DOI),
-    "bibliography": _optional(Text(200)),
-    "page_budget": _optional(PAGE_BUDGET),
-    # Optional, for manuscripts that say where they belong: must agree with issue.yaml.
-    "volume": _optional(Integer(1, 999)),
-    "number": _optional(Integer(1, 99)),
-    "year": _optional(Integer(1900, 2200)),
-    "month": _optional(Integer(1, 12)),
-})
-EDITORIAL = Record({
-    "patron": _optional(Text(200)),
-    "editor": _optional(Text(200)),
-    "board": _optional(ListOf(Text(200), max_items=40), list),
-    "disclaimer": _optional(Text(2000)),
-    "copyright": _optional(Text(300)),
-})
-DEPOSIT = Record({  # for archive deposit: bag-info.txt, Crossref, DOAJ
-    "contact": _optional(Text(200)),
-    "email": _optional(Text(pattern=r"[^@\s]+@[^@\s]+\.[^@\s]+", example="editor@example.org")),
-    "url": _optional(Text(pattern=r"https://\S+", example="https://www.example.org/spotlight")),
-})
-LIMITS = Record({
-    "seconds": _optional(Integer(5, 3600), 120),
-    "memory_mb": _optional(Integer(256, 16384), 2048),
-    "output_mb": _optional(Integer(1, 2048), 200),
-    "pages": _optional(Integer(1, 2000), 300),
-})
-ISSUE = Record({
-    "series": _required(Text(200)),
-    "volume": _required(Integer(1, 999)),
-    "number": _required(Integer(1, 99)),
-    "month": _required(Integer(1, 12)),
-    "year": _required(Integer(1900, 2200)),
-    "publisher": _required(Text(300)),
-    "issn": _optional(Text(pattern=r"\d{4}-\d{3}[\dX]", example="1234-5679")),
-    "doi": _optional(DOI),
-    "first_page": _optional(Integer(1, 99999), 1),
-    "language": _optional(Choice(tuple(LANGUAGES)), "en"),
-    "rights": _optional(Text(500)),
-    "style": _optional(Text(60, pattern=r"[a-z][a-z0-9-]*", example="spotlight"), "spotlight"),
-    "allow_raw_latex": _optional(Boolean(), False),
-    "bibliography": _optional(Text(200)),
-    "cover": _optional(Boolean(), False),
-    "page_budget": _optional(PAGE_BUDGET),
-    "articles": _required(ListOf(Text(200), min_items=1, max_items=100)),
-    "editorial": _optional(EDITORIAL, dict),
-    "deposit": _optional(DEPOSIT, dict),
-    "limits": _optional(LIMITS, dict),
-})
 
 
 # ------------------------------------------------------------------- model
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Author:
-    name: str
-    bio: str
-    affiliation: str | None = None
-    orcid: str | None = None
-    email: str | None = None
+    name: str = declared(Text(120))
+    bio: str | None = declared(Text(600, multiline=True), None)  # required by DEFAULT_REQUIRED
+    affiliation: str | None = declared(Text(300), None)
+    orcid: str | None = declared(Text(pattern=r"\d{4}-\d{4}-\d{4}-\d{3}[\dX]",
+                                      example="0000-0002-1825-0097"), None)
+    email: str | None = declared(Text(pattern=EMAIL, example="name@example.org"), None)
+    degree: str | None = declared(Text(80), None)            # 'M.Phil'
+    position: str | None = declared(Text(200), None)         # 'Research Officer at ...'
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Limits:
-    seconds: int = 120
-    memory_mb: int = 2048
-    output_mb: int = 200
-    pages: int = 300
+    """What one build may use (issue.yaml `limits:`); the one home of their
+    defaults: runner.Budget takes its own from here."""
+
+    seconds: int = declared(Integer(5, 3600), 120)
+    memory_mb: int = declared(Integer(256, 16384), 2048)
+    output_mb: int = declared(Integer(1, 2048), 200)
+    pages: int = declared(Integer(1, 2000), 300)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
+class Editorial:
+    """The editorial matter of issue.yaml, printed with the contents."""
+
+    patron: str | None = declared(Text(200), None)
+    editor: str | None = declared(Text(200), None)
+    board: tuple[str, ...] = declared(ListOf(Text(200), max_items=40), ())
+    disclaimer: str | None = declared(Text(2000, multiline=True), None)
+    copyright: str | None = declared(Text(300), None)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Deposit:
+    """Who deposits the archive and where articles live: bag-info.txt, Crossref, DOAJ."""
+
+    contact: str | None = declared(Text(200), None)
+    email: str | None = declared(Text(pattern=EMAIL, example="editor@example.org"), None)
+    url: str | None = declared(Text(pattern=r"https://\S+",
+                                    example="https://www.example.org/spotlight"), None)
+
+
+@dataclass(frozen=True, kw_only=True)
 class Issue:
     folder: Path
-    series: str
-    volume: int
-    number: int
-    month: int
-    year: int
-    publisher: str
-    articles: tuple[Path, ...]
-    issn: str | None = None
-    doi: str | None = None
-    first_page: int = 1
-    language: str = "en"
-    rights: str | None = None
-    style: str = "spotlight"
-    allow_raw_latex: bool = False
-    bibliography: str | None = None   # a file of the issue folder, for every article
-    cover: bool = False
-    page_budget: int | None = None    # the preflight warns of an article longer than this
-    editorial: dict = field(default_factory=dict)
-    deposit: dict = field(default_factory=dict)
-    limits: Limits = Limits()
+    series: str = declared(Text(200))
+    volume: int = declared(Integer(1, 999))
+    number: int = declared(Integer(1, 99))
+    month: int = declared(Integer(1, 12))
+    year: int = declared(Integer(1900, 2200))
+    publisher: str = declared(Text(300))
+    issn: str | None = declared(Text(pattern=r"\d{4}-\d{3}[\dX]", example="1234-5679"), None)
+    doi: str | None = declared(DOI, None)
+    first_page: int = declared(Integer(1, 99999), 1)
+    language: str = declared(Choice(tuple(LANGUAGES)), "en")
+    rights: str | None = declared(Text(500, multiline=True), None)
+    style: str = declared(Text(60, pattern=r"[a-z][a-z0-9-]*", example="spotlight"), "spotlight")
+    allow_raw_latex: bool = declared(Boolean(), False)
+    bibliography: str | None = declared(Text(200), None)  # a file of the folder, for every article
+    cover: bool = declared(Boolean(), False)
+    page_budget: int | None = declared(PAGE_BUDGET, None)  # the preflight warns past it
+    # Declared as the file names issue.yaml lists; the model holds their paths.
+    articles: tuple[Path, ...] = declared(
+        ListOf(Text(200), min_items=1, max_items=100),
+        advice="under 'articles:', one '- file-name.md' per article, in printed order")
+    editorial: Editorial = declared(Record(Editorial), Editorial())
+    deposit: Deposit = declared(Record(Deposit), Deposit())
+    limits: Limits = declared(Record(Limits), Limits())
     digest: str = ""  # sha256 of the issue.yaml bytes read (and validated)
 
     @property
@@ -296,20 +329,31 @@ class Issue:
         return self.folder.name
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Article:
     path: Path
     issue: Issue
-    title: str
-    authors: tuple[Author, ...]
     body: str
     body_line: int
-    subtitle: str | None = None
-    keywords: tuple[str, ...] = ()
-    language: str = "en"
-    doi: str | None = None
-    bibliography: str | None = None   # the article's, else the issue's
-    page_budget: int | None = None    # the article's, else the issue's
+    title: str = declared(Text(300))
+    subtitle: str | None = declared(Text(300), None)
+    authors: tuple[Author, ...] = declared(
+        ListOf(Record(Author), max_items=12), (),
+        advice="under 'authors:', one '- name: ...' per author, with 'bio: ...' and the "
+               "author's other fields below it, indented like 'name'")
+    keywords: tuple[str, ...] = declared(ListOf(Text(80), max_items=30), ())
+    language: str = declared(Choice(tuple(LANGUAGES)), None)  # None in the file: the issue's
+    doi: str | None = declared(DOI, None)
+    bibliography: str | None = declared(Text(200), None)  # the article's, else the issue's
+    page_budget: int | None = declared(PAGE_BUDGET, None)  # the article's, else the issue's
+    # For manuscripts that say where they belong: must agree with issue.yaml.
+    volume: int | None = declared(Integer(1, 999), None)
+    number: int | None = declared(Integer(1, 99), None)
+    year: int | None = declared(Integer(1900, 2200), None)
+    month: int | None = declared(Integer(1, 12), None)
+    type: str = declared(Choice(ARTICLE_TYPES), "article")  # an editors-note may be unsigned
+    short_title: str | None = declared(Text(80), None)      # for running heads
+    abstract: str | None = declared(Text(3000, multiline=True, max_words=400), None)  # Markdown
     digest: str = ""  # sha256 of the manuscript bytes read: what is built is what is keyed
     warnings: tuple[str, ...] = ()  # about the front matter, printed with the build's
     placeholders: tuple[tuple[str, int], ...] = ()  # a proof's: (field, line) it filled in
@@ -326,23 +370,24 @@ class Article:
                 f"{issue.date_label}, {pages}")
 
 
+ARTICLE_FIELDS = field_names(Article)   # what a house style may require
+
+
 def load_issue(folder: Path) -> Issue:
     """Read and validate <folder>/issue.yaml (the folder resolved: no '..', no links)."""
     folder = Path(folder).resolve()
     path = folder / "issue.yaml"
     raw = read_input(path)
     data = load_yaml(decode_text(path, raw), path)
-    values = ISSUE.check(data.value, _say_top(data), data)
+    values = check_record(Issue, data.value, data)
     if not (STYLES / values["style"] / f"{values['style']}.cls").is_file():
         known = sorted(p.name for p in STYLES.iterdir() if (p / f"{p.name}.cls").is_file())
         _fail(data, ("style",), f"there is no style '{values['style']}' (no folder "
                                 f"styles/{values['style']}/ with its class)",
               f"use one of: {', '.join(known)}, or add the style's folder under styles/")
-    articles = _article_paths(folder, values.pop("articles"), data)
-    values["limits"] = Limits(**values["limits"])
+    values["articles"] = _article_paths(folder, values["articles"], data)
     _check_bibliography(folder, values["bibliography"], data)
-    return Issue(folder=folder, articles=articles, digest=hashlib.sha256(raw).hexdigest(),
-                 **values)
+    return Issue(folder=folder, digest=hashlib.sha256(raw).hexdigest(), **values)
 
 
 def issue_limits(folder: Path) -> Limits:
@@ -350,7 +395,7 @@ def issue_limits(folder: Path) -> Limits:
     path = folder / "issue.yaml"
     data = load_yaml(read_text(path), path)
     limits = data.value.get("limits") if isinstance(data.value, dict) else None
-    return Limits(**LIMITS.check(limits or {}, _say_top(data), data, ("limits",)))
+    return Limits(**check_record(Limits, limits or {}, data, ("limits",)))
 
 
 def _article_paths(folder: Path, names: list[str], data: YamlData) -> tuple[Path, ...]:
@@ -402,56 +447,75 @@ def _check_bibliography(folder: Path, name: str | None, data: YamlData) -> None:
               "check the spelling, or put the file into the issue folder")
 
 
-def _say_top(data: YamlData):
-    def say(problem):
-        _fail(data, (), problem)
-    return say
-
-
-def load_article(path: Path, issue: Issue, *, proof: bool = False) -> Article:
-    """Read and validate one manuscript against its issue. For a proof, a
-    printed field still missing (title, an author's name or bio) prints as
-    '[bio missing]' and is listed in Article.placeholders; a final build refuses it."""
+def load_article(path: Path, issue: Issue, *, proof: bool = False,
+                 required: frozenset[str] = DEFAULT_REQUIRED,
+                 style_name: str | None = None) -> Article:
+    """Read and validate one manuscript against its issue. required: the dotted
+    names of the fields the house style (style_name) requires besides those
+    every article has (title; authors, unless an unsigned editors-note). For a
+    proof, a required text field still missing prints as '[bio missing]' and is
+    listed in Article.placeholders; a final build refuses it."""
+    unknown = sorted(required - ARTICLE_FIELDS)
+    if unknown:
+        raise ValueError(f"no such article field: {', '.join(unknown)}")
     raw = read_input(path)
     manuscript = split_front_matter(path, decode_text(path, raw))
     data = load_yaml(manuscript.front_matter, path, first_line=2)
-    placeholders = _fill_placeholders(data) if proof else []
-    values = ARTICLE.check(data.value, _say_top(data), data)
+    required = _required_for(data, required)
+    placeholders = _fill_placeholders(data, required) if proof else []
+    values = check_record(Article, data.value, data, required=required, style=style_name or "")
     for key in ("volume", "number", "year", "month"):
         if values[key] is not None and values[key] != getattr(issue, key):
             _fail(data, (key,), f"'{key}: {values[key]}' contradicts issue.yaml, which says "
                                 f"{key}: {getattr(issue, key)}",
                   "correct one of the two, or remove the key from the article")
     _check_bibliography(issue.folder, values["bibliography"], data)
+    values.update(language=values["language"] or issue.language,
+                  bibliography=values["bibliography"] or issue.bibliography,
+                  page_budget=values["page_budget"] or issue.page_budget)
     return Article(
         path=path, issue=issue, body=manuscript.body, body_line=manuscript.body_line,
-        title=values["title"], subtitle=values["subtitle"],
-        authors=tuple(Author(**author) for author in values["authors"]),
-        keywords=tuple(values["keywords"]), language=values["language"] or issue.language,
-        doi=values["doi"], bibliography=values["bibliography"] or issue.bibliography,
-        page_budget=values["page_budget"] or issue.page_budget,
         digest=hashlib.sha256(raw).hexdigest(),
         warnings=tuple(yaml_comment_warnings(manuscript.front_matter, path, first_line=2)),
-        placeholders=tuple(placeholders))
+        placeholders=tuple(placeholders), **values)
 
 
-def _fill_placeholders(data: YamlData) -> list[tuple[str, int]]:
-    """Put '[<key> missing]' (bold) where a printed field is missing or empty; return
-    each such field's name and the front-matter line it belongs at."""
+def _required_for(data: YamlData, required: frozenset[str]) -> frozenset[str]:
+    """required, with 'authors' for every type but an unsigned one (an editors-note)."""
+    kind = data.value.get("type") if isinstance(data.value, dict) else None
+    if kind is not None:
+        kind = _check_value(declarations(Article)["type"].metadata["rule"], kind, data, ("type",))
+    return required - {"authors"} if kind in UNSIGNED_TYPES else required | {"authors"}
+
+
+def _fill_placeholders(data: YamlData, required: frozenset[str]) -> list[tuple[str, int]]:
+    """Put '[<key> missing]' (bold) where a required text field (or list of texts)
+    is missing or empty;
+    return each such field's name and the front-matter line it belongs at."""
     front = data.value
     if not isinstance(front, dict):
         return []
     filled = []
 
-    def fill(record: dict, key: str, name: str, *keys) -> None:
-        if record.get(key) is None or str(record[key]).strip() == "":
-            record[key] = f"**[{key} missing]**"  # Markdown: printed in bold
-            filled.append((name, data.where(*keys).line))
-    fill(front, "title", "title")
-    if not front.get("authors"):
-        front["authors"] = [{}]
-    for index, author in enumerate(front["authors"] if isinstance(front["authors"], list) else []):
-        if isinstance(author, dict):
-            fill(author, "name", f"authors[{index}].name", "authors", index)
-            fill(author, "bio", f"authors[{index}].bio", "authors", index)
+    def fill(record: dict, cls, names, label: str, *keys) -> None:
+        for key, declaration in declarations(cls).items():
+            rule = declaration.metadata["rule"]
+            text = rule.item if isinstance(rule, ListOf) else rule
+            wanted = key in names or declaration.default is MISSING
+            if not wanted or not isinstance(text, Text) or text.pattern:
+                continue
+            value = record.get(key)
+            if value is None or value == [] or str(value).strip() == "":
+                placeholder = f"**[{key} missing]**"  # Markdown: printed in bold
+                record[key] = [placeholder] if isinstance(rule, ListOf) else placeholder
+                filled.append((label.format(key), data.where(*keys).line))
+    fill(front, Article, required, "{}")
+    if "authors" in required:
+        if not front.get("authors"):
+            front["authors"] = [{}]
+        inner = {name.split(".", 1)[1] for name in required if name.startswith("authors.")}
+        for index, author in enumerate(front["authors"]
+                                       if isinstance(front["authors"], list) else []):
+            if isinstance(author, dict):
+                fill(author, Author, inner, f"authors[{index}].{{}}", "authors", index)
     return filled

@@ -23,14 +23,14 @@ from datetime import datetime, timezone
 from functools import cache
 from pathlib import Path
 
-from . import NAME, __version__, jats, registry
+from . import NAME, __version__, jats, registry, tex
 from .article import figure_files
 from .errors import InputError, Location
 from .issue import IssueResult
 from .model import Issue
 from .paths import ROOT, BuildDirs
 from .runner import Budget, run
-from .tools.pandoc import pandoc_path
+from .tools import pandoc
 
 CHECKSUMS = ("sha256", "sha512")
 FILE_MODE, FOLDER_MODE = 0o644, 0o755
@@ -164,9 +164,9 @@ def provenance_record() -> dict:
     return {
         "pipeline": {"name": NAME, "version": __version__,
                      "commit": first_line(["git", "-C", str(ROOT), "rev-parse", "HEAD"])},
-        "tools": {"pandoc": first_line([pandoc_path(), "--version"]),
-                  "pdftex": first_line(["pdftex", "--version"]),
-                  "xetex": first_line(["xetex", "--version"]),
+        "tools": {"pandoc": pandoc.version() or None,  # the probes the content keys hold
+                  "pdftex": tex.version("pdflatex") or None,
+                  "xetex": tex.version("xelatex") or None,
                   "pikepdf": pikepdf.__version__, "qpdf": pikepdf.__libqpdf_version__,
                   "lxml": ".".join(map(str, lxml.etree.LXML_VERSION)), "bagit": bagit.VERSION,
                   "python": sys.version.split()[0]},
@@ -182,8 +182,8 @@ def _make_bag(bag: Path, issue: Issue) -> None:
     deposit = issue.deposit
     info = {
         "Source-Organization": issue.publisher,
-        "Contact-Name": deposit["contact"],
-        "Contact-Email": deposit["email"],
+        "Contact-Name": deposit.contact,
+        "Contact-Email": deposit.email,
         "External-Identifier": f"ISSN {issue.issn}, Vol. {issue.volume}, No. {issue.number}"
         if issue.issn else f"{issue.series}, Vol. {issue.volume}, No. {issue.number}",
         "External-Description": f"{issue.series}, Vol.{issue.volume}, No.{issue.number}, "

@@ -4,8 +4,9 @@ pikepdf.pdfa.prepare adds the sRGB OutputIntent (the ICC profile pikepdf
 ships), makes link annotations printable (/F 4), removes JavaScript and
 rewrites the XMP with the PDF/A identification. It drops every property
 outside the standard schemas and stamps the clock as xmp:MetadataDate, so
-the packet is then completed here: PRISM comes back, declared in a PDF/A
-extension schema (ISO 19005-2 6.6.2.3), and the dates are the issue's.
+the packet is then completed here: PRISM and the author details come back,
+declared in a PDF/A extension schema (ISO 19005-2 6.6.2.3, SCHEMAS), and the
+dates are the issue's.
 
 pikepdf 10.18's validator knows no extension schemas: it reports each
 declared property as 'not permitted' (rule 6.6.2.3.1-1). The verdict here
@@ -47,6 +48,24 @@ PRISM_PROPERTIES = {
     "issn": "ISSN of the periodical",
     "doi": "Digital Object Identifier",
 }
+
+
+@dataclass(frozen=True)
+class Schema:
+    """A PDF/A extension schema: non-standard XMP properties metadata.py writes."""
+
+    title: str
+    uri: str
+    prefix: str
+    properties: dict       # name -> (valueType, description)
+
+
+SCHEMAS = (
+    Schema("PRISM Basic Metadata", metadata.PRISM, "prism",
+           {name: ("Text", text) for name, text in PRISM_PROPERTIES.items()}),
+    Schema("Journal author details", metadata.AUTHOR_NS, metadata.AUTHOR_PREFIX,
+           {name: ("Seq Text", text) for name, text in metadata.AUTHOR_PROPERTIES.items()}),
+)
 
 
 @dataclass(frozen=True)
@@ -97,10 +116,11 @@ def make(pdf) -> None:
     import pikepdf.pdfa
 
     packet = pdf.Root.Metadata.read_bytes() if "/Metadata" in pdf.Root else b""
+    producer = str(pdf.docinfo.get("/Producer", metadata.TOOL))  # metadata.apply's, kept
     pikepdf.pdfa.prepare(pdf, FLAVOUR, output_intent="sRGB")
     _drop_cidsets(pdf)
     _direct_outline_titles(pdf)
-    prism = _prism_values(packet)
+    kept = _extension_values(packet)
     tree = etree.fromstring(pdf.Root.Metadata.read_bytes())
     description = tree.find(f"{{{RDF}}}RDF/{{{RDF}}}Description")
     stamped = description.find(f"{{{XMP}}}MetadataDate")  # prepare's clock: use the issue's date
@@ -108,16 +128,16 @@ def make(pdf) -> None:
         stamped.text = description.findtext(f"{{{XMP}}}CreateDate")
     else:
         description.remove(stamped)
-    description.find(f"{{{PDF}}}Producer").text = metadata.PRODUCER
-    if prism:
+    description.find(f"{{{PDF}}}Producer").text = producer
+    if kept:
         rdf = tree.find(f"{{{RDF}}}RDF")
-        rdf.append(_extension_schema(prism))
-        rdf.append(_prism_description(prism))
+        rdf.append(_extension_schema(kept))
+        rdf.extend(_description(schema, values) for schema, values in kept)
     body = etree.tostring(tree, encoding="unicode")
     pdf.Root.Metadata = pdf.make_stream(
         f'<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n{body}\n<?xpacket end="w"?>'
         .encode("utf-8"), Type=pikepdf.Name.Metadata, Subtype=pikepdf.Name.XML)
-    pdf.docinfo["/Producer"] = metadata.PRODUCER
+    pdf.docinfo["/Producer"] = producer
 
 
 def _drop_cidsets(pdf) -> None:
@@ -142,46 +162,62 @@ def _direct_outline_titles(pdf) -> None:
             obj["/Title"] = pikepdf.String(bytes(obj["/Title"]))
 
 
-def _prism_values(packet: bytes) -> dict[str, str]:
-    """The PRISM properties of an XMP packet (those metadata.apply wrote)."""
+def _extension_values(packet: bytes) -> list[tuple[Schema, dict]]:
+    """The SCHEMAS properties of an XMP packet (those metadata.apply wrote), each
+    schema with name -> text, or list of texts for a Seq; schemas unused left out."""
     if not packet:
-        return {}
+        return []
     tree = etree.fromstring(packet, etree.XMLParser(resolve_entities=False, no_network=True))
-    values = {}
-    for element in tree.iter(f"{{{metadata.PRISM}}}*"):
-        values[etree.QName(element).localname] = element.text or ""
-    for element in tree.iter(f"{{{RDF}}}Description"):
-        for key, value in element.attrib.items():
-            if key.startswith(f"{{{metadata.PRISM}}}"):
-                values[etree.QName(key).localname] = value
-    return {name: values[name] for name in PRISM_PROPERTIES if name in values}
+    kept = []
+    for schema in SCHEMAS:
+        values = {}
+        for element in tree.iter(f"{{{schema.uri}}}*"):
+            items = element.findall(f"{{{RDF}}}Seq/{{{RDF}}}li")
+            values[etree.QName(element).localname] = \
+                [item.text or "" for item in items] if items else element.text or ""
+        for element in tree.iter(f"{{{RDF}}}Description"):
+            for key, value in element.attrib.items():
+                if key.startswith(f"{{{schema.uri}}}"):
+                    values[etree.QName(key).localname] = value
+        values = {name: values[name] for name in schema.properties if name in values}
+        if values:
+            kept.append((schema, values))
+    return kept
 
 
-def _prism_description(prism: dict[str, str]):
-    description = etree.Element(f"{{{RDF}}}Description", nsmap={"prism": metadata.PRISM})
+def _description(schema: Schema, values: dict):
+    description = etree.Element(f"{{{RDF}}}Description", nsmap={schema.prefix: schema.uri})
     description.set(f"{{{RDF}}}about", "")
-    for name, value in prism.items():
-        etree.SubElement(description, f"{{{metadata.PRISM}}}{name}").text = value
+    for name, value in values.items():
+        element = etree.SubElement(description, f"{{{schema.uri}}}{name}")
+        if isinstance(value, list):
+            seq = etree.SubElement(element, f"{{{RDF}}}Seq")
+            for item in value:
+                etree.SubElement(seq, f"{{{RDF}}}li").text = item
+        else:
+            element.text = value
     return description
 
 
-def _extension_schema(prism: dict[str, str]):
-    """The pdfaExtension:schemas block declaring the PRISM properties used."""
+def _extension_schema(kept: list[tuple[Schema, dict]]):
+    """The pdfaExtension:schemas block declaring the properties used."""
     nsmap = {"pdfaExtension": EXTENSION, "pdfaSchema": SCHEMA, "pdfaProperty": PROPERTY}
     description = etree.Element(f"{{{RDF}}}Description", nsmap=nsmap)
     description.set(f"{{{RDF}}}about", "")
     bag = etree.SubElement(etree.SubElement(description, f"{{{EXTENSION}}}schemas"),
                            f"{{{RDF}}}Bag")
-    schema = _resource(bag)
-    etree.SubElement(schema, f"{{{SCHEMA}}}schema").text = "PRISM Basic Metadata"
-    etree.SubElement(schema, f"{{{SCHEMA}}}namespaceURI").text = metadata.PRISM
-    etree.SubElement(schema, f"{{{SCHEMA}}}prefix").text = "prism"
-    seq = etree.SubElement(etree.SubElement(schema, f"{{{SCHEMA}}}property"), f"{{{RDF}}}Seq")
-    for name in prism:
-        entry = _resource(seq)
-        for key, value in (("name", name), ("valueType", "Text"), ("category", "external"),
-                           ("description", PRISM_PROPERTIES[name])):
-            etree.SubElement(entry, f"{{{PROPERTY}}}{key}").text = value
+    for schema, values in kept:
+        entry = _resource(bag)
+        etree.SubElement(entry, f"{{{SCHEMA}}}schema").text = schema.title
+        etree.SubElement(entry, f"{{{SCHEMA}}}namespaceURI").text = schema.uri
+        etree.SubElement(entry, f"{{{SCHEMA}}}prefix").text = schema.prefix
+        seq = etree.SubElement(etree.SubElement(entry, f"{{{SCHEMA}}}property"), f"{{{RDF}}}Seq")
+        for name in values:
+            value_type, text = schema.properties[name]
+            item = _resource(seq)
+            for key, value in (("name", name), ("valueType", value_type),
+                               ("category", "external"), ("description", text)):
+                etree.SubElement(item, f"{{{PROPERTY}}}{key}").text = value
     return description
 
 

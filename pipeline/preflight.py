@@ -17,13 +17,14 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import citations, manuscript, texlog
+from . import citations, manuscript
 from .article import _line_with
 from .errors import InputError, Location
 from .manuscript import Finding
 from .model import Article, Issue
 from .paths import BuildDirs
 from .runner import Budget
+from .tex import log as texlog
 from .tools import poppler
 
 SEVERITIES = ("error", "warning", "note")

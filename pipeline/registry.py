@@ -22,11 +22,11 @@ ISO_639_2B = {"en": "eng"}
 
 def landing_page(issue: Issue, slug: str) -> str:
     """Where an article lives on the web: deposit.url/<issue>/<article>."""
-    return f"{issue.deposit['url'].rstrip('/')}/{issue.slug}/{slug}"
+    return f"{issue.deposit.url.rstrip('/')}/{issue.slug}/{slug}"
 
 
 def require_deposit(issue: Issue, *keys: str) -> None:
-    missing = [key for key in keys if not issue.deposit.get(key)]
+    missing = [key for key in keys if not getattr(issue.deposit, key)]
     if missing:
         raise InputError(f"issue.yaml has no deposit: {', '.join(missing)} (needed to archive "
                          "and register the issue)", where=Location(issue.folder / "issue.yaml"),
@@ -62,8 +62,8 @@ def crossref(issue: Issue, built: list[Built], timestamp: str) -> bytes | None:
     _add(head, c + "doi_batch_id", f"{issue.style}-{issue.slug}-{timestamp}")
     _add(head, c + "timestamp", timestamp)
     depositor = _add(head, c + "depositor")
-    _add(depositor, c + "depositor_name", issue.deposit["contact"])
-    _add(depositor, c + "email_address", issue.deposit["email"])
+    _add(depositor, c + "depositor_name", issue.deposit.contact)
+    _add(depositor, c + "email_address", issue.deposit.email)
     _add(head, c + "registrant", issue.publisher)
     journal = _add(_add(batch, c + "body"), c + "journal")
     journal_metadata = _add(journal, c + "journal_metadata", language=issue.language[:2])
@@ -75,7 +75,7 @@ def crossref(issue: Issue, built: list[Built], timestamp: str) -> bytes | None:
     _add(_add(journal_issue, c + "journal_volume"), c + "volume", str(issue.volume))
     _add(journal_issue, c + "issue", str(issue.number))
     if issue.doi:
-        _doi_data(journal_issue, issue.doi, f"{issue.deposit['url'].rstrip('/')}/{issue.slug}")
+        _doi_data(journal_issue, issue.doi, f"{issue.deposit.url.rstrip('/')}/{issue.slug}")
     for item in registrable:
         _crossref_article(journal, item)
     return _serialise(batch)

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from .errors import (Interrupted, LimitReached, MachineFault, ToolMissing, machine_fault,
                      machine_fault_in)
+from .model import Limits
 
 log = logging.getLogger(__name__)
 
@@ -36,11 +37,11 @@ _OUT_OF_MEMORY = re.compile(r"fatal: (?:memory exhausted|[Oo]ut of memory)|std::
 
 @dataclass(frozen=True)
 class Budget:
-    """Limits for one external program."""
+    """Limits for one external program; the defaults are model.Limits' (issue.yaml's)."""
 
-    seconds: float = 120
-    memory_mb: int | None = 2048   # address space; None for runtimes that reserve a lot
-    output_mb: int = 200           # largest file the program may write
+    seconds: float = Limits.seconds
+    memory_mb: int | None = Limits.memory_mb  # address space; None for runtimes that reserve a lot
+    output_mb: int = Limits.output_mb          # largest file the program may write
 
     @classmethod
     def of(cls, limits) -> "Budget":

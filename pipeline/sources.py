@@ -238,11 +238,11 @@ def _compose_strictly(loader: "_StrictLoader", path: Path, first_line: int):
         mark = exc.context_mark if opened else (exc.problem_mark or exc.context_mark)
         problem = f"{exc.context}: {exc.problem}" if opened else (exc.problem or exc.context)
         where = Location(path, mark.line + first_line, mark.column + 1) if mark else Location(path)
-        hint = getattr(exc, "hint", "check indentation, colons after keys, and quote values "
-                                    "that contain ': ' or start with a special character")
         if isinstance(exc, _Refused):
-            raise InputError(problem, where=where, hint=hint) from None
-        raise InputError(f"invalid YAML: {problem}", where=where, hint=hint) from None
+            raise InputError(problem, where=where, hint=exc.hint) from None
+        raise InputError(f"invalid YAML: {problem}", where=where,
+                         hint="check indentation, colons after keys, and quote values "
+                              "that contain ': ' or start with a special character") from None
     except yaml.YAMLError as exc:
         raise InputError(f"invalid YAML: {exc}", where=Location(path, first_line)) from None
     finally:
@@ -250,7 +250,11 @@ def _compose_strictly(loader: "_StrictLoader", path: Path, first_line: int):
 
 
 class _Refused(yaml.MarkedYAMLError):
-    """Well-formed YAML the pipeline does not accept."""
+    """Well-formed YAML the pipeline does not accept, and what to do instead."""
+
+    def __init__(self, problem: str, problem_mark, hint: str):
+        super().__init__(problem=problem, problem_mark=problem_mark)
+        self.hint = hint
 
 
 class _StrictLoader(yaml.SafeLoader):
@@ -279,9 +283,7 @@ class _StrictLoader(yaml.SafeLoader):
 
     @staticmethod
     def _refuse(event, problem: str, hint: str):
-        error = _Refused(problem=problem, problem_mark=event.start_mark)
-        error.hint = hint
-        raise error
+        raise _Refused(problem, event.start_mark, hint)
 
 
 def _node_location(node, path: Path, first_line: int) -> Location:

@@ -1,5 +1,6 @@
-"""TeX sees nothing it need not see: the real TeX wrapper (tools/tex.py,
-tools/texrun.py) with a secret in os.environ and in a fake $HOME.
+"""TeX sees nothing it need not see: the real TeX step (pipeline/tex/: typeset,
+and confine.py, how every TeX program runs) with a secret in os.environ and in
+a fake $HOME.
 
 Every route below is raw TeX an author could write with allow_raw_latex
 (or smuggle in some other way); each must either fail or leave no byte
@@ -16,10 +17,11 @@ import pikepdf
 import pytest
 
 from helpers import FRONT_MATTER, ONE_ARTICLE_ISSUE, OneArticleProject
+from pipeline import tex
 from pipeline.paths import STYLES
 from pipeline.runner import Budget
-from pipeline.texlog import LatexError
-from pipeline.tools import bwrap, tex, texrun
+from pipeline.tex import LatexError, confine
+from pipeline.tools import bwrap
 
 SECRET = "canary-7f3e9b2a-token"          # in os.environ
 HOME_SECRET = "canary-home-41d0c6e8"       # in a file in the fake $HOME
@@ -68,7 +70,8 @@ def typeset(engine: str, body: str, work: Path, formats: Path):
     source = work / "doc.tex"
     source.write_text(DOCUMENT % body)
     try:
-        return tex.typeset(engine, STYLES / "spotlight", source, BUDGET, formats)
+        return tex.typeset(source, body, style_dir=STYLES / "spotlight", budget=BUDGET,
+                           formats=formats, engine=engine).pdf
     except LatexError as error:
         return error
 
@@ -98,19 +101,19 @@ def test_no_route_reads_a_secret(engine, name, route, secrets, tmp_path, formats
     for secret in (SECRET, HOME_SECRET, str(tmp_path)):
         assert secret.encode() not in seen, (name, secret)
     assert not MOUNT_TABLE_LINE.search(seen), name                # no host mount table
-    assert not (work / texrun.HOME / "texmf-var").exists()   # kpathsea made nothing
+    assert not (work / confine.HOME / "texmf-var").exists()   # kpathsea made nothing
 
 
 def test_the_environment_is_the_wrappers_alone(secrets, tmp_path):
     work = tmp_path / "work"
     work.mkdir()
     for sandbox in (True, False):
-        shown = texrun.run(["env"], work, budget=BUDGET, what="env", sandbox=sandbox).stdout
+        shown = confine.run(["env"], work, budget=BUDGET, what="env", sandbox=sandbox).stdout
         names = {line.split("=", 1)[0] for line in shown.splitlines()}
         inside = bwrap.INSIDE if sandbox else str(work)
-        assert names - {"PWD"} == set(texrun.environment(inside)), sandbox  # bwrap sets PWD
+        assert names - {"PWD"} == set(confine.environment(inside)), sandbox  # bwrap sets PWD
         assert SECRET not in shown and str(secrets) not in shown
-        assert f"HOME={inside}/{texrun.HOME}" in shown and "MKTEXPK=0" in shown
+        assert f"HOME={inside}/{confine.HOME}" in shown and "MKTEXPK=0" in shown
 
 
 def test_the_sandbox_shows_no_proc_and_no_host_path(tmp_path):
@@ -118,7 +121,7 @@ def test_the_sandbox_shows_no_proc_and_no_host_path(tmp_path):
     work.mkdir()
 
     def inside(*argv: str):
-        return texrun.run(list(argv), work, budget=BUDGET, what=argv[0], sandbox=True)
+        return confine.run(list(argv), work, budget=BUDGET, what=argv[0], sandbox=True)
 
     for private in ("/proc/self/environ", "/proc/self/mountinfo", "/proc/1/environ"):
         result = inside("cat", private)
@@ -136,7 +139,7 @@ def test_a_font_that_needs_metafont_makes_nothing(engine, secrets, tmp_path, for
     log = (work / "doc.log").read_text(errors="replace")
     assert "mktexpk" not in log and "mktexpk" not in str(outcome)
     assert sorted(p.name for p in secrets.iterdir()) == ["secret.tex"]   # HOME untouched
-    assert not (work / texrun.HOME / "texmf-var").exists()
+    assert not (work / confine.HOME / "texmf-var").exists()
     assert not list(work.rglob("*pk"))
     if engine == "pdflatex":
         assert isinstance(outcome, LatexError) and "ecbx1000" in outcome.message

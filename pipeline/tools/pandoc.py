@@ -30,11 +30,23 @@ def pandoc_path() -> str:
     return found
 
 
+@cache
+def version() -> str:
+    """'pandoc 3.9' (the first line of --version: the rest names the user's
+    data folder), probed once per process; '' if Pandoc is missing."""
+    try:
+        result = run([pandoc_path(), "--version"], cwd=Path("/"),
+                     budget=Budget(seconds=30, memory_mb=None), what="Pandoc --version")
+    except PipelineError:
+        return ""
+    return result.stdout.partition("\n")[0].strip() if result.returncode == 0 else ""
+
+
 def to_latex(source: Path, output: Path, *, defaults: list[Path], metadata: Path,
              cwd: Path, budget: Budget, manuscript: Path) -> list[str]:
     """Convert source to LaTeX; return Pandoc's warnings. `manuscript` names
     the author's file in messages (source holds its body, line for line)."""
-    argv = [pandoc_path(), "+RTS", f"-M{budget.memory_mb or 2048}m", "-RTS"]
+    argv = [pandoc_path(), "+RTS", f"-M{budget.memory_mb or Budget.memory_mb}m", "-RTS"]
     for layer in defaults:
         argv += ["--defaults", str(layer)]
     argv += ["--metadata-file", str(metadata), "--output", str(output), str(source)]
@@ -90,7 +102,7 @@ def read_office(source: Path, reader: str, *, media: Path, changes: str, lua_fil
                 metadata: Path, cwd: Path, budget: Budget, manuscript: Path) -> dict:
     """A .docx/.odt as Pandoc's JSON AST, images extracted under media, lua_filter
     applied; `manuscript` names the author's file in messages."""
-    argv = [pandoc_path(), "+RTS", f"-M{budget.memory_mb or 2048}m", "-RTS", "--sandbox",
+    argv = [pandoc_path(), "+RTS", f"-M{budget.memory_mb or Budget.memory_mb}m", "-RTS", "--sandbox",
             "--from", reader, "--to", "json", f"--track-changes={changes}",
             "--extract-media", str(media), "--lua-filter", str(lua_filter),
             "--metadata-file", str(metadata), str(source)]

@@ -1,25 +1,27 @@
 """The TeX step: a .tex file to a PDF, with every pass LaTeX asks for.
 
-The engine is chosen by the caller (engines.py); either starts from the
-precompiled house preamble, made again when TeX was upgraded. After each
-pass the log says whether LaTeX needs another (longtable widths, labels,
-"Rerun to get..."); a glyph no font has stops the build. An .aux file left
-in the folder by the caller (carry_aux) lets an unchanged document settle
-in one pass.
+The engine is the one the text needs (the choice and its data: engines.py);
+either starts from the precompiled house preamble (formats.py), made again
+when TeX or the style changed. After each pass the log says whether LaTeX
+needs another (longtable widths, labels, "Rerun to get..."); a glyph no font
+has stops the build, and so does a table wider than the text block. The .aux
+of the same document built before (aux_cache) lets it settle in one pass.
 """
 from __future__ import annotations
 
 import logging
 import os
 import re
-import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
-from .. import texlog
-from ..errors import PipelineError
+from .. import engines
 from ..runner import Budget
-from . import latexformat, pdflatex, xelatex
+from . import engine as engine_program
+from . import formats as precompiled
+from . import log as texlog
+from .log import LatexError, Overfull
 
 log = logging.getLogger(__name__)
 
@@ -29,11 +31,41 @@ PASSES = 4  # the most LaTeX needs in practice (tables, then labels, then pages)
 _LABEL_PAGE = re.compile(r"^(\\newlabel\{[^{}]*\}\{\{(?:[^{}]|\{[^{}]*\})*\}\{)(\d+)\}", re.M)
 
 
-def typeset(engine: str, style_dir: Path, tex: Path, budget: Budget, formats: Path,
-            raw_latex: bool = False) -> Path:
-    """tex -> PDF with engine ('pdflatex' or 'xelatex'), as many passes as needed.
+@dataclass(frozen=True)
+class TexOutput:
+    """What the TeX step made: the PDF, the engine that made it, its log (in
+    the scratch folder: keep_log keeps it) and the lines that run into the margin."""
+
+    pdf: Path
+    engine: str                       # 'pdflatex' or 'xelatex'
+    log: Path
+    overfull: tuple[Overfull, ...]
+
+
+def typeset(tex: Path, text: str, *, style_dir: Path, budget: Budget, formats: Path,
+            raw_latex: bool = False, aux_cache: Path | None = None, first_page: int = 1,
+            engine: str | None = None, stage=lambda name: None) -> TexOutput:
+    """tex -> PDF, as many passes as needed, with the engine text needs (or engine).
+
+    text: what gets printed (the engine is chosen from its characters).
     raw_latex: the document may hold an author's own LaTeX (trust LaTeX's
-    every request for a pass, see texlog.rerun_reason)."""
+    every request for a pass, see log.rerun_reason).
+    aux_cache: where the .aux of this document is kept between builds, its
+    page numbers as if it began on page 1; first_page: where it begins now.
+    stage(name) is told the engine's name as it starts."""
+    engine = engine or engines.engine_for_text(text)
+    stage(engines.NAMES[engine])
+    if aux_cache:
+        _carry_aux(aux_cache, tex.with_suffix(".aux"), first_page - 1)
+    pdf = _passes(engine, tex, style_dir, budget, formats, raw_latex)
+    if aux_cache:
+        _carry_aux(tex.with_suffix(".aux"), aux_cache, 1 - first_page)
+    tex_log = tex.with_suffix(".log")
+    return TexOutput(pdf, engine, tex_log, tuple(texlog.overfull_lines(tex_log)))
+
+
+def _passes(engine: str, tex: Path, style_dir: Path, budget: Budget, formats: Path,
+            raw_latex: bool) -> Path:
     one_pass = _engine_pass(engine, style_dir, budget, formats)
     tex_log = tex.with_suffix(".log")
     aux_was_read = tex.with_suffix(".aux").exists()
@@ -49,10 +81,10 @@ def typeset(engine: str, style_dir: Path, tex: Path, budget: Budget, formats: Pa
             _refuse_wide_tables(tex, tex_log)
             return pdf
         aux_was_read = True
-    raise texlog.LatexError(f"LaTeX still asks for another pass after {PASSES} passes: {reason}",
-                            hint="something in the document changes at every pass (a table or "
-                                 "a reference near a page break); change the text there",
-                            log=tex_log)
+    raise LatexError(f"LaTeX still asks for another pass after {PASSES} passes: {reason}",
+                     hint="something in the document changes at every pass (a table or "
+                          "a reference near a page break); change the text there",
+                     log=tex_log)
 
 
 def _refuse_wide_tables(tex: Path, tex_log: Path) -> None:
@@ -66,7 +98,7 @@ def _refuse_wide_tables(tex: Path, tex_log: Path) -> None:
             tables.append(range(start, number + 1))
     for overfull in texlog.overfull_lines(tex_log):
         if any(overfull.tex_line in table for table in tables):
-            raise texlog.LatexError(
+            raise LatexError(
                 f"a table runs {overfull.points:.1f} pt wider than the text block or one of "
                 f"its columns", tex_line=overfull.tex_line, log=tex_log,
                 hint="shorten the widest cells, or give their column a larger share of the "
@@ -78,32 +110,21 @@ def _refuse_wide_tables(tex: Path, tex_log: Path) -> None:
 def _engine_pass(engine: str, style_dir: Path, budget: Budget, formats: Path):
     """One pass of engine from the precompiled preamble, making the format
     (again) when it is missing or stale."""
-    fmt = latexformat.format_for(style_dir, formats, budget, engine=engine)
-
-    def compile(tex: Path) -> Path:
-        if engine == "xelatex":
-            return xelatex.compile(tex, style_dir=style_dir, fmt=fmt, budget=budget)
-        return pdflatex.compile(tex, fmt=fmt, budget=budget)
+    identity = engine_program.identity(engine)
+    fmt = precompiled.format_for(style_dir, formats, budget, engine=engine, identity=identity)
 
     def one_pass(tex: Path) -> Path:
         nonlocal fmt
         try:
-            return compile(tex)
-        except latexformat.FormatStale:
-            fmt = latexformat.format_for(style_dir, formats, budget, rebuild=True, engine=engine)
-            return compile(tex)
+            return engine_program.compile(engine, tex, style_dir=style_dir, fmt=fmt, budget=budget)
+        except precompiled.FormatStale:
+            fmt = precompiled.format_for(style_dir, formats, budget, rebuild=True, engine=engine,
+                                         identity=identity)
+            return engine_program.compile(engine, tex, style_dir=style_dir, fmt=fmt, budget=budget)
     return one_pass
 
 
-def keep_log(error: PipelineError, dest: Path) -> None:
-    """Keep the TeX log an error names at dest (its scratch folder is removed)."""
-    if error.log and error.log.exists():
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(error.log, dest)
-        error.log = dest
-
-
-def carry_aux(source: Path, target: Path, shift: int) -> None:
+def _carry_aux(source: Path, target: Path, shift: int) -> None:
     """Copy an .aux file, its labels' page numbers moved by shift, if source exists.
 
     The cache keeps an article's .aux with page numbers as if it began on

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..errors import ToolMissing
 from ..runner import Budget, Result, run as run_program
-from . import bwrap
+from ..tools import bwrap
 
 HOME = ".home"          # in the work folder; nothing should ever be written there
 FORMATS = "/formats"    # where a sandboxed run sees the precompiled format

@@ -1,12 +1,15 @@
-"""Reading TeX logs: the first error, overfull lines, glyphs a font lacks,
-and whether LaTeX asks for another pass."""
+"""TeX logs: reading them (the first error, overfull lines, glyphs a font
+lacks, whether LaTeX asks for another pass) and keeping them where the user
+finds them (keep_log: the only place a log is copied out of a scratch folder)."""
 from __future__ import annotations
 
+import os
 import re
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import BuildFailed, LimitReached
+from ..errors import BuildFailed, LimitReached
 
 _FILE_LINE_ERROR = re.compile(r"^(?:\./)?([^\s:]+\.(?:tex|cls|sty)):(\d+): (.+)$", re.M)
 _OVERFULL = re.compile(r"^Overfull \\hbox \((\d+(?:\.\d+)?)pt too wide\) .*?lines? (\d+)", re.M)
@@ -21,7 +24,11 @@ _MISSING = re.compile(r"^Missing character: There is no (.+?) (?:\(U\+([0-9A-F]+
 
 
 class LatexError(BuildFailed):
-    """TeX stopped, or printed wrong: the message and the .tex file and line it names."""
+    """TeX stopped, or printed wrong: the message and the .tex file and line it
+    names (None when the log names none)."""
+
+    tex_file: str | None
+    tex_line: int | None
 
     def __init__(self, message: str, *, tex_file: str | None = None, tex_line: int | None = None,
                  hint: str = "", log: Path | None = None):
@@ -30,17 +37,32 @@ class LatexError(BuildFailed):
         self.tex_line = tex_line
 
 
+def keep_log(log: Path | None, dest: Path) -> Path | None:
+    """Copy a TeX log out of its scratch folder to dest, whole or not at all;
+    return dest, or None when there is no log to keep."""
+    if log is None or not log.exists():
+        return None
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    temporary = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
+    try:
+        shutil.copyfile(log, temporary)
+        os.replace(temporary, dest)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return dest
+
+
 @dataclass
 class Overfull:
     points: float
     tex_line: int
 
 
-def read(log: Path) -> str:
-    return log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
+def read(log: Path | None) -> str:
+    return log.read_text(encoding="utf-8", errors="replace") if log and log.exists() else ""
 
 
-def first_error(log: Path, tex_name: str, driver: str = "") -> LatexError | LimitReached:
+def first_error(log: Path | None, tex_name: str, driver: str = "") -> LatexError | LimitReached:
     """The first real error of a TeX log, with the .tex line it names (or the
     PDF driver's fatal error, from its output `driver`, if the log has none)."""
     text = read(log)
