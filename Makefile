@@ -27,7 +27,7 @@ proof: setup
 	$(PY) build.py $(if $(JOBS),-j $(JOBS)) proof
 
 test: setup
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 test-fast: $(STAMP)
 	$(PY) -m pytest tests/unit

@@ -18,6 +18,18 @@ from pipeline.paths import MANUSCRIPT, BuildDirs
 SAMPLE = MANUSCRIPT / "2022-06"
 
 
+# The files that take longest (measured with --durations) come first, so that
+# `make test`'s workers (--dist loadfile --no-loadscope-reorder) start them
+# first and no long file is left to run alone at the end.
+LONGEST_FIRST = ("test_archive.py", "test_titles.py", "test_fuzz.py", "test_corpus.py",
+                 "test_faults.py", "test_confinement.py", "test_validation.py")
+
+
+def pytest_collection_modifyitems(items):
+    rank = {name: place for place, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(LONGEST_FIRST)))
+
+
 def pytest_addoption(parser):
     parser.addoption("--update-golden", action="store_true", dest="update_golden",
                      help="rewrite tests/golden/expected/ from what the pipeline makes now "
