@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Typeset Spotlight on Regional Affairs: see `python build.py --help`.
+"""Typeset the journals of the pipeline, each in its house style: see `python build.py --help`.
 
 Started by any Python, it runs in the project's own environment (.venv,
 made by `make setup`), so `python build.py ...` works as the README says."""

@@ -1,4 +1,4 @@
-"""Spotlight pipeline: Markdown manuscripts to Spotlight-layout PDFs."""
+"""The journal pipeline: Markdown manuscripts to PDFs in each journal's house style."""
 
 __version__ = "1.0.0"
-NAME = "spotlight-pipeline"
+NAME = "journal-pipeline"

@@ -21,10 +21,11 @@ from pathlib import Path
 from . import check, citations, engines, manuscript, metadata, pdfa, pdfscan, tex
 from .errors import BuildFailed, InputError, InvalidOutput, LimitReached, Location
 from .fields import FrontMatter
-from .model import LANGUAGES, Article
-from .paths import STYLES, TEMPLATES, BuildDirs
+from .model import Article
+from .paths import TEMPLATES, BuildDirs
 from .runner import Budget
 from .sources import MAX_FIGURE_BYTES, check_name, read_input
+from .style import style_of
 from .tools import pandoc
 
 FIGURE_TYPES = {".png", ".jpg", ".jpeg", ".pdf"}
@@ -41,7 +42,7 @@ class BuildMode:
     stamp: str = ""  # the proof's: round, build date, sources checksum (plain words)
 
     def class_keys(self, lines: bool = True) -> str:
-        """The class keys this mode adds to \\spotlightsetup (after a comma);
+        """The class keys this mode adds to \\journalsetup (after a comma);
         lines: number the lines (an article's body and notes, not the contents)."""
         if not self.proof:
             return ""
@@ -102,9 +103,9 @@ def build_article(article: Article, first_page: int, output: Path, dirs: BuildDi
     work = Path(tempfile.mkdtemp(prefix=f"{article.slug}-", dir=dirs.work))
     try:
         _copy_figures(figure_files(issue.folder, dirs) if figures is None else figures, work)
-        (work / "pagesetup.tex").write_text(
-            f"\\spotlightsetup{{firstpage={first_page},maxpages={issue.limits.pages}"
-            f"{mode.class_keys()}}}\n")
+        (work / "pagesetup.tex").write_text(style_of(issue).setup(
+            issue, article.language,
+            f",firstpage={first_page},maxpages={issue.limits.pages}{mode.class_keys()}"))
         warnings += [line for line in _latex_source(article, work, budget, dirs.cache / "latex",
                                                     key, stage)
                      if "Note with key" not in line]  # the unused note: reported above
@@ -132,6 +133,8 @@ def _import_pikepdf_meanwhile() -> None:
 
 
 def _defaults(article: Article) -> list[Path]:
+    """Pandoc's layers: the shared one, citations and raw LaTeX as the article
+    needs, and last the style's (its template and filters)."""
     layers = [TEMPLATES / "pandoc.yaml"]
     if article.bibliography:
         layers.append(TEMPLATES / "citations.yaml")
@@ -139,7 +142,7 @@ def _defaults(article: Article) -> list[Path]:
         layers.append(TEMPLATES / "raw-latex.yaml")
         if article.bibliography:  # each layer's `from` replaces the last: say both
             layers.append(TEMPLATES / "raw-latex-citations.yaml")
-    return layers
+    return layers + [style_of(article.issue).defaults]
 
 
 def _copy_bibliography(article: Article, work: Path) -> dict:
@@ -186,16 +189,9 @@ def _latex_source(article: Article, work: Path, budget: Budget, cache: Path,
 
 
 def template_variables(article: Article) -> dict:
-    """Every value the template and the class receive, from the model alone."""
-    issue = article.issue
-    return {
-        "documentclass": issue.style,
-        "series": issue.series, "volume": str(issue.volume), "number": str(issue.number),
-        "date": issue.date_label,
-        "babel-language": LANGUAGES[article.language],
-        "title": article.title, "subtitle": article.subtitle,
-        "authors": [{"name": author.name, "bio": author.bio} for author in article.authors],
-    }
+    """Every value the template receives, from the model alone (the issue's
+    reach the class as keys, in pagesetup.tex: Style.setup)."""
+    return {"documentclass": article.issue.style} | style_of(article.issue).printed_values(article)
 
 
 @dataclass(frozen=True)
@@ -263,7 +259,7 @@ def _typeset(article: Article, tex_file: Path, budget: Budget, dirs: BuildDirs,
     whatever pages); point an error at its manuscript line."""
     try:
         return tex.typeset(tex_file, engines.article_text(article),
-                           style_dir=STYLES / article.issue.style, budget=budget,
+                           style_dir=style_of(article.issue).folder, budget=budget,
                            formats=dirs.cache / "formats",
                            raw_latex=article.issue.allow_raw_latex,
                            aux_cache=dirs.cache / "latex" / f"{key}.aux" if key else None,

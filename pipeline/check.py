@@ -3,8 +3,9 @@
 Each check reads one thing back and names it in its message: the issue's page
 count, the contents (every entry in order, found by the title and names the
 article's own page printed, with its first page), the page labels, the
-footers, the bookmarks, the offprints' page counts and PRISM page ranges, and
-the fonts (every one embedded and mapped to Unicode). Any disagreement fails
+footers and running heads (in the forms the style declares), the bookmarks,
+the offprints' page counts and PRISM page ranges, and the fonts (every one
+embedded and mapped to Unicode). Any disagreement fails
 the build before the issue PDF replaces the last good one.
 """
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING
 from . import metadata
 from .errors import InvalidOutput, Location
 from .model import Issue
+from .style import roman, style_of
 from .tools import poppler
 
 if TYPE_CHECKING:
@@ -39,7 +41,7 @@ def check_issue(issue: Issue, built: list[Built], issue_pdf: Path) -> None:
     problems += _page_count_problems(issue, built, len(labels), front)
     problems += _contents_problems(texts[int(issue.cover):front], built)
     problems += _label_problems(labels, front, built)
-    problems += _footer_problems(issue, texts, front, built)
+    problems += _furniture_problems(issue, texts, front, built)
     problems += _bookmark_problems(issue, bookmarks, front, built)
     for item in built:
         problems += _offprint_problems(item)
@@ -68,48 +70,69 @@ def _page_count_problems(issue: Issue, built: list[Built], total: int, front: in
             f"({front} of front matter and pages {issue.first_page}-{built[-1].last_page})"]
 
 
-def _body_pages(front: int, built: list[Built]):
-    """(index in the issue PDF, printed page number) of every article page."""
+def _body_pages_of(front: int, built: list[Built]):
+    """(article, index in the issue PDF, printed page number) of every article page."""
     index = front
     for item in built:
         for number in range(item.first_page, item.last_page + 1):
-            yield index, number
+            yield item, index, number
             index += 1
-
-
-def roman(number: int) -> str:
-    """1 -> 'i', 14 -> 'xiv': the front matter's page numbers."""
-    digits = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
-              (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))
-    text = ""
-    for value, letters in digits:
-        count, number = divmod(number, value)
-        text += letters * count
-    return text
 
 
 def _label_problems(labels: list[str], front: int, built: list[Built]) -> list[str]:
     expected = [(index, roman(index + 1)) for index in range(front)]
-    expected += [(index, str(number)) for index, number in _body_pages(front, built)]
+    expected += [(index, str(number)) for _, index, number in _body_pages_of(front, built)]
     return [f"page {index + 1} has page label '{labels[index]}'; expected '{label}'"
             for index, label in expected if index < len(labels) and labels[index] != label]
 
 
-def _footer_problems(issue: Issue, texts: list[str], front: int, built: list[Built]) -> list[str]:
-    expected = [(index, roman(index + 1)) for index in range(int(issue.cover), front)]
-    expected += list(_body_pages(front, built))
+def _furniture_problems(issue: Issue, texts: list[str], front: int,
+                        built: list[Built]) -> list[str]:
+    """Each page's footer (its last line) and running head (its first) in the
+    forms of the style, on the pages its style.yaml `check:` names."""
+    style, firsts = style_of(issue), _first_pages(front, built)
+    footers = {"every": range(int(issue.cover), len(texts)), "none": (),
+               "first": {*range(int(issue.cover), front), *firsts}}[style.check["footer"]]
+    pages = [(index, roman(index + 1), {}) for index in range(front)]
+    pages += [(index, str(number), {"title": item.rendered.title.plain,
+                                    "short_title": item.rendered.head_title.plain})
+              for item, index, number in _body_pages_of(front, built)]
     problems = []
-    for index, number in expected:
-        footer = _last_line(texts[index]) if index < len(texts) else ""
-        if not footer.endswith(f"({number})") or issue.date_label not in footer:
-            problems.append(f"page {index + 1} of the issue shows footer '{footer}'; "
-                            f"expected '... ({number})'")
+    for index, number, fields in pages:
+        text = texts[index] if index < len(texts) else ""
+        if index in footers:
+            problems += _line_problem(index, "footer", _last_line(text),
+                                      style.text("footer", issue, page=number, **fields))
+        if style.check["head"] == "following" and index >= front and index not in firsts:
+            form = "head_even" if style.forms["head_even"] and int(number) % 2 == 0 else "head"
+            problems += _line_problem(index, "running head", _first_line(text),
+                                      style.text(form, issue, page=number, **fields))
     return problems
 
 
+def _first_pages(front: int, built: list[Built]) -> set[int]:
+    """The index in the issue PDF of each article's first page."""
+    return {front + item.first_page - built[0].first_page for item in built}
+
+
+def _lines(text: str) -> list[str]:
+    """The page's lines that hold text, each with its spaces made single."""
+    return [" ".join(line.split()) for line in text.splitlines() if line.strip()] or [""]
+
+
+def _first_line(text: str) -> str:
+    return _lines(text)[0]
+
+
 def _last_line(text: str) -> str:
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    return lines[-1] if lines else ""
+    return _lines(text)[-1]
+
+
+def _line_problem(index: int, what: str, found: str, expected: str) -> list[str]:
+    expected = " ".join(expected.split())
+    if " ".join(found.split()) == expected:
+        return []
+    return [f"page {index + 1} of the issue shows {what} '{found}'; expected '{expected}'"]
 
 
 # ---------------------------------------------------------------- contents
@@ -128,9 +151,11 @@ def _spanning_lines(text: str) -> str:
 
 
 def _entry(item: Built) -> re.Pattern:
-    """A contents entry: the title as rendered, dot leaders, the page, the names."""
-    return re.compile(_spanning_lines(item.rendered.full_title.plain) + r"\.+(?P<page>\d+)\n"
-                      + _spanning_lines(item.rendered.byline.plain) + r"(?:\n|$)")
+    """A contents entry: the title as rendered, dot leaders, the page, the names
+    (none for an unsigned item)."""
+    names = _spanning_lines(item.rendered.byline.plain)
+    return re.compile(_spanning_lines(item.rendered.full_title.plain) + r"\.+(?P<page>\d+)"
+                      + (r"\n" + names if names else "") + r"(?:\n|$)")
 
 
 def _contents_problems(pages: list[str], built: list[Built]) -> list[str]:
@@ -161,7 +186,7 @@ def _bookmarks(pdf) -> list[tuple[str, int | None]]:
 
 
 def _bookmark_problems(issue: Issue, bookmarks: list, front: int, built: list[Built]) -> list[str]:
-    expected = [("Contents", int(issue.cover))]
+    expected = [(style_of(issue).labels["contents"], int(issue.cover))]
     expected += [(item.rendered.full_title.plain, front + item.first_page - built[0].first_page)
                  for item in built]
     if bookmarks == expected:

@@ -22,7 +22,8 @@ EXIT_CODES = help_table()
 
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(
-        prog="build.py", description="Typeset Spotlight on Regional Affairs from Markdown.",
+        prog="build.py",
+        description="Typeset the Institute's journals from Markdown, each in its house style.",
         epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
     main.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     main.add_argument("-v", "--verbose", action="store_true",

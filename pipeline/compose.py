@@ -13,8 +13,9 @@ from . import metadata, pdfa, pdfscan, tex
 from .article import FINAL, Built, BuildMode, save_plain
 from .errors import InvalidOutput, Location, PipelineError
 from .model import Issue
-from .paths import STYLES, TEMPLATES, BuildDirs
+from .paths import TEMPLATES, BuildDirs
 from .runner import Budget
+from .style import style_of
 from .tools import pandoc
 
 FRAGMENT = TEMPLATES / "fragment.yaml"  # layered over pandoc.yaml: the body alone
@@ -25,20 +26,20 @@ def front_matter_source(issue: Issue, built: list[Built], editorial: str,
     """LaTeX of the cover (if the issue has one) and the contents pages."""
     doc = Document()  # only its content is used: the preamble must match the format's
     doc.append(Command("pagenumbering", "roman"))  # cover i, contents ii, as the page labels
-    setup = (f"series={{{escape_latex(issue.series)}}},volume={issue.volume},"
-             f"number={issue.number},date={{{issue.date_label}}}"
-             f"{mode.class_keys(lines=False)}")
     if issue.cover:
-        doc.append(Command("spotlightcover", [
-            escape_latex(issue.publisher), escape_latex(f"ISSN {issue.issn}" if issue.issn else "")]))
-    doc.append(NoEscape(r"\begin{spotlightcontents}"))
+        doc.append(Command("journalcover", [
+            escape_latex(issue.publisher),
+            escape_latex(f"ISSN {issue.issn}" if issue.issn else "")]))
+    doc.append(NoEscape(r"\begin{journalcontents}"))
     for item in built:  # title and names in the very LaTeX the article's first page has
         rendered = item.rendered
-        doc.append(NoEscape(f"\\spotlightcontentsentry{{{rendered.full_title.latex}}}"
+        doc.append(NoEscape(f"\\journalcontentsentry[{item.article.type}]"
+                            f"{{{rendered.full_title.latex}}}"
                             f"{{{rendered.byline.latex}}}{{{item.first_page}}}"))
-    doc.append(NoEscape(r"\end{spotlightcontents}"))
-    doc.append(NoEscape(f"\\spotlighteditorial{{{editorial}}}"))
-    return (f"\\documentclass{{{issue.style}}}\n\\endofdump\n\\spotlightsetup{{{setup}}}\n"
+    doc.append(NoEscape(r"\end{journalcontents}"))
+    doc.append(NoEscape(f"\\journaleditorial{{{editorial}}}"))
+    setup = style_of(issue).setup(issue, issue.language, mode.class_keys(lines=False))
+    return (f"\\documentclass{{{issue.style}}}\n\\endofdump\n{setup}"
             f"\\begin{{document}}\n{doc.dumps_content()}\n\\end{{document}}\n")
 
 
@@ -53,7 +54,8 @@ def editorial_latex(issue: Issue, dirs: BuildDirs, budget: Budget) -> str:
     source.write_text("\n\n".join(lines), encoding="utf-8")
     meta.write_text("{}", encoding="utf-8")
     try:
-        pandoc.to_latex(source, output, defaults=[TEMPLATES / "pandoc.yaml", FRAGMENT],
+        pandoc.to_latex(source, output, defaults=[TEMPLATES / "pandoc.yaml",
+                                                  style_of(issue).defaults, FRAGMENT],
                         metadata=meta, cwd=work, budget=budget,
                         manuscript=issue.folder / "issue.yaml")
         return output.read_text(encoding="utf-8")
@@ -65,12 +67,12 @@ def editorial_latex(issue: Issue, dirs: BuildDirs, budget: Budget) -> str:
 
 
 def _editorial(issue: Issue) -> list[str]:
-    """Editorial matter as lines 'Label: value'."""
-    editorial = issue.editorial
-    lines = [f"{label}: {value}" for label, value in
-             (("Patron", editorial.patron), ("Editor", editorial.editor)) if value]
+    """Editorial matter as lines 'Label: value', labelled as the style says."""
+    editorial, labels = issue.editorial, style_of(issue).labels
+    lines = [f"{labels[key]}: {value}" for key, value in
+             (("patron", editorial.patron), ("editor", editorial.editor)) if value]
     if editorial.board:
-        lines.append("Editorial Board: " + "; ".join(editorial.board))
+        lines.append(f"{labels['board']}: " + "; ".join(editorial.board))
     return lines + [text for text in (editorial.disclaimer, editorial.copyright) if text]
 
 
@@ -84,7 +86,7 @@ def front_matter_pdf(issue: Issue, built: list[Built], dirs: BuildDirs,
     source = front_matter_source(issue, built, editorial_latex(issue, dirs, budget), mode)
     tex_file.write_text(source, encoding="utf-8")
     try:
-        return tex.typeset(tex_file, source, style_dir=STYLES / issue.style, budget=budget,
+        return tex.typeset(tex_file, source, style_dir=style_of(issue).folder, budget=budget,
                            formats=dirs.cache / "formats")
     except PipelineError as error:
         error.log = tex.keep_log(error.log, dirs.log(issue.slug, "front-matter")) or error.log
@@ -133,6 +135,7 @@ def _outline(pdf, issue: Issue, built: list[Built], starts: list[int]) -> None:
     import pikepdf
 
     with pdf.open_outline() as outline:
-        outline.root.append(pikepdf.OutlineItem("Contents", int(issue.cover)))  # its first page
+        outline.root.append(pikepdf.OutlineItem(style_of(issue).labels["contents"],
+                                                int(issue.cover)))  # its first page
         for item, start in zip(built, starts):
             outline.root.append(pikepdf.OutlineItem(item.rendered.full_title.plain, start))

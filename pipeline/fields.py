@@ -22,12 +22,17 @@ class Rendered:
         return Rendered(self.latex + separator + other.latex, self.plain + separator + other.plain)
 
 
+EMPTY = Rendered("", "")
+
+
 @dataclass(frozen=True)
 class FrontMatter:
     title: Rendered
     subtitle: Rendered | None
     names: tuple[Rendered, ...]
-    bios: tuple[Rendered, ...]
+    bios: tuple[Rendered, ...]           # EMPTY for an author without one
+    short_title: Rendered | None = None  # for running heads
+    abstract: Rendered | None = None
 
     @property
     def full_title(self) -> Rendered:
@@ -40,17 +45,25 @@ class FrontMatter:
         return Rendered(", ".join(name.latex for name in self.names),
                         ", ".join(name.plain for name in self.names))
 
+    @property
+    def head_title(self) -> Rendered:
+        """The short title, else the title: what a running head names."""
+        return self.short_title or self.title
+
     @classmethod
     def from_json(cls, data: dict) -> FrontMatter:
-        subtitle = data.get("subtitle")
-        return cls(Rendered(**data["title"]), Rendered(**subtitle) if subtitle else None,
+        def optional(value: dict | None) -> Rendered | None:
+            return Rendered(**value) if value else None
+        return cls(Rendered(**data["title"]), optional(data.get("subtitle")),
                    tuple(Rendered(**author["name"]) for author in data["authors"]),
-                   tuple(Rendered(**author["bio"]) for author in data["authors"]))
+                   tuple(optional(author.get("bio")) or EMPTY for author in data["authors"]),
+                   optional(data.get("short_title")), optional(data.get("abstract")))
 
     def to_json(self) -> dict:
         data = {"title": vars(self.title),
                 "authors": [{"name": vars(name), "bio": vars(bio)}
                             for name, bio in zip(self.names, self.bios)]}
-        if self.subtitle:
-            data["subtitle"] = vars(self.subtitle)
+        for key in ("subtitle", "short_title", "abstract"):
+            if getattr(self, key):
+                data[key] = vars(getattr(self, key))
         return data

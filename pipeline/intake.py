@@ -19,7 +19,8 @@ from pathlib import Path
 
 from . import office as office_files
 from .errors import InputError, Location
-from .model import Limits, issue_limits, load_article, load_issue
+from .model import Limits, issue_limits, load_issue
+from .style import load_article
 from .paths import TEMPLATES
 from .runner import Budget
 from .tools import pandoc

@@ -28,9 +28,10 @@ from pathlib import Path
 from . import __version__, tex
 from .article import FINAL, Built, BuildMode, Figure, build_article, figure_files
 from .errors import InputError, InvalidOutput, Location, PipelineError, printable
-from .model import Article, Issue, load_article, load_issue
+from .model import Article, Issue, load_issue
 from .paths import ROOT, STYLES, TEMPLATES, BuildDirs
 from .sources import read_input
+from .style import load_article
 from .tools import pandoc
 
 

@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 from . import NAME, __version__, tex
 from .fields import FrontMatter
 from .model import Article, Author, Issue
+from .style import style_of
 
 PRISM = "http://prismstandard.org/namespaces/basic/3.0/"
 # The Institute's own schema for what Dublin Core cannot say of a creator:
@@ -57,7 +58,7 @@ def article_record(article: Article, rendered: FrontMatter, first_page: int,
     return Record(
         title=rendered.full_title.plain,
         creators=tuple(name.plain for name in rendered.names),
-        description=article.citation(first_page, last_page),
+        description=style_of(article.issue).cited(article.issue, first_page, last_page),
         keywords=article.keywords, language=article.language, issue=article.issue,
         first_page=first_page, last_page=last_page, doi=article.doi, authors=article.authors)
 
@@ -70,11 +71,11 @@ def issue_record(issue: Issue, built) -> Record:
             creators.setdefault(name.plain, author)
     keywords = dict.fromkeys(k for b in built for k in b.article.keywords)
     first, last = built[0].first_page, built[-1].last_page
+    style = style_of(issue)
     return Record(
-        title=f"{issue.series}, Vol.{issue.volume}, No.{issue.number}, {issue.date_label}",
+        title=style.text("citation", issue),
         creators=tuple(creators), keywords=tuple(keywords), language=issue.language,
-        description=f"{issue.series}, Vol.{issue.volume}, No.{issue.number}, "
-                    f"{issue.date_label}, pp. {first}-{last}",
+        description=style.cited(issue, first, last),
         issue=issue, first_page=first, last_page=last, doi=issue.doi,
         authors=tuple(creators.values()))
 
@@ -132,7 +133,7 @@ def _prism(meta, record: Record) -> None:
     values = {
         "publicationName": issue.series, "volume": str(issue.volume),
         "number": str(issue.number), "coverDate": issue.date_iso,
-        "coverDisplayDate": issue.date_label, "startingPage": str(record.first_page),
+        "coverDisplayDate": style_of(issue).date(issue), "startingPage": str(record.first_page),
         "endingPage": str(record.last_page), "pageRange": record.page_range,
         "issn": issue.issn, "doi": record.doi,
     }

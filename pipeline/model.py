@@ -7,7 +7,7 @@ where the rule's own advice would not do, what to tell the editor.
 check_record walks dataclasses.fields(cls) to check a YAML mapping against
 those declarations, with messages at file:line:col; the dataclasses are made
 from what it returns. Which article fields a house style requires besides
-is a set of dotted names (`required`, DEFAULT_REQUIRED for Spotlight).
+is a set of dotted names (`required`; a house style's fields.required).
 The Pandoc variables, the class keys, the footer, the contents page and
 the PDF metadata are all derived from these objects, never from the files.
 """
@@ -22,16 +22,18 @@ from pathlib import Path
 
 from .errors import InputError
 from .paths import STYLES
+from .style import STYLE_FILE, HouseLanguages, default_style, style_names
 from .sources import (YamlData, check_name, decode_text, load_yaml, read_input, read_text,
                       split_front_matter, yaml_comment_warnings)
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July",
           "August", "September", "October", "November", "December")
-# BCP 47 tag -> Babel language the house class loads.
-LANGUAGES = {"en": "british", "en-GB": "british", "en-US": "american"}
+# The languages some house style sets (each style.yaml's `languages`); the
+# article's own style narrows them (style.load_article).
+LANGUAGES = HouseLanguages()
 ARTICLE_TYPES = ("article", "commentary", "editors-note", "book-review")
 UNSIGNED_TYPES = frozenset({"editors-note"})   # may have no author
-# Article fields required unless a house style says otherwise (Spotlight's).
+# Article fields required unless a house style says otherwise.
 DEFAULT_REQUIRED = frozenset({"title", "authors", "authors.name", "authors.bio"})
 
 
@@ -234,7 +236,7 @@ def _advice(rule, field_name: str) -> str:
 
 
 EMAIL = r"[^@\s]+@[^@\s]+\.[^@\s]+"
-DOI = Text(pattern=r"10\.\d{4,9}/\S+", example="10.1234/spotlight.2022.06.1")
+DOI = Text(pattern=r"10\.\d{4,9}/\S+", example="10.1234/journal.2022.06.1")
 PAGE_BUDGET = Integer(1, 2000)   # pages an article should not pass (issue.yaml: the default)
 
 
@@ -280,7 +282,7 @@ class Deposit:
     contact: str | None = declared(Text(200), None)
     email: str | None = declared(Text(pattern=EMAIL, example="editor@example.org"), None)
     url: str | None = declared(Text(pattern=r"https://\S+",
-                                    example="https://www.example.org/spotlight"), None)
+                                    example="https://www.example.org/journal"), None)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -295,9 +297,10 @@ class Issue:
     issn: str | None = declared(Text(pattern=r"\d{4}-\d{3}[\dX]", example="1234-5679"), None)
     doi: str | None = declared(DOI, None)
     first_page: int = declared(Integer(1, 99999), 1)
-    language: str = declared(Choice(tuple(LANGUAGES)), "en")
+    language: str = declared(Choice(LANGUAGES), "en")
     rights: str | None = declared(Text(500, multiline=True), None)
-    style: str = declared(Text(60, pattern=r"[a-z][a-z0-9-]*", example="spotlight"), "spotlight")
+    # The folder styles/<style>/; none: the style whose style.yaml says `default: true`.
+    style: str = declared(Text(60, pattern=r"[a-z][a-z0-9-]*", example="my-journal"), None)
     allow_raw_latex: bool = declared(Boolean(), False)
     bibliography: str | None = declared(Text(200), None)  # a file of the folder, for every article
     cover: bool = declared(Boolean(), False)
@@ -342,7 +345,7 @@ class Article:
         advice="under 'authors:', one '- name: ...' per author, with 'bio: ...' and the "
                "author's other fields below it, indented like 'name'")
     keywords: tuple[str, ...] = declared(ListOf(Text(80), max_items=30), ())
-    language: str = declared(Choice(tuple(LANGUAGES)), None)  # None in the file: the issue's
+    language: str = declared(Choice(LANGUAGES), None)  # None in the file: the issue's
     doi: str | None = declared(DOI, None)
     bibliography: str | None = declared(Text(200), None)  # the article's, else the issue's
     page_budget: int | None = declared(PAGE_BUDGET, None)  # the article's, else the issue's
@@ -362,12 +365,6 @@ class Article:
     def slug(self) -> str:
         return self.path.stem
 
-    def citation(self, first_page: int, last_page: int) -> str:
-        """One line that says where the article was published."""
-        issue = self.issue
-        pages = f"pp. {first_page}-{last_page}" if last_page > first_page else f"p. {first_page}"
-        return (f"{issue.series}, Vol.{issue.volume}, No.{issue.number}, "
-                f"{issue.date_label}, {pages}")
 
 
 ARTICLE_FIELDS = field_names(Article)   # what a house style may require
@@ -380,11 +377,11 @@ def load_issue(folder: Path) -> Issue:
     raw = read_input(path)
     data = load_yaml(decode_text(path, raw), path)
     values = check_record(Issue, data.value, data)
-    if not (STYLES / values["style"] / f"{values['style']}.cls").is_file():
-        known = sorted(p.name for p in STYLES.iterdir() if (p / f"{p.name}.cls").is_file())
+    values["style"] = values["style"] or default_style()
+    if not (STYLES / values["style"] / STYLE_FILE).is_file():
         _fail(data, ("style",), f"there is no style '{values['style']}' (no folder "
-                                f"styles/{values['style']}/ with its class)",
-              f"use one of: {', '.join(known)}, or add the style's folder under styles/")
+                                f"styles/{values['style']}/ with its {STYLE_FILE})",
+              f"use one of: {', '.join(style_names())}, or add the style's folder under styles/")
     values["articles"] = _article_paths(folder, values["articles"], data)
     _check_bibliography(folder, values["bibliography"], data)
     return Issue(folder=folder, digest=hashlib.sha256(raw).hexdigest(), **values)

@@ -30,6 +30,7 @@ from .issue import IssueResult
 from .model import Issue
 from .paths import ROOT, BuildDirs
 from .runner import Budget, run
+from .style import style_of
 from .tools import pandoc
 
 CHECKSUMS = ("sha256", "sha512")
@@ -186,8 +187,8 @@ def _make_bag(bag: Path, issue: Issue) -> None:
         "Contact-Email": deposit.email,
         "External-Identifier": f"ISSN {issue.issn}, Vol. {issue.volume}, No. {issue.number}"
         if issue.issn else f"{issue.series}, Vol. {issue.volume}, No. {issue.number}",
-        "External-Description": f"{issue.series}, Vol.{issue.volume}, No.{issue.number}, "
-                                f"{issue.date_label}: PDF/A-2b issue and offprints, JATS 1.3, "
+        "External-Description": f"{style_of(issue).text('citation', issue)}: "
+                                f"PDF/A-2b issue and offprints, JATS 1.3, "
                                 "Crossref and DOAJ records, sources",
         "Bagging-Date": archive_date(issue).date().isoformat(),
         "Bag-Software-Agent": f"{NAME} {__version__} (bagit.py {bagit.VERSION})",

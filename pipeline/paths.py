@@ -6,7 +6,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
-STYLES = ROOT / "styles"
+STYLES = ROOT / "styles"          # one folder per house style (style.py)
+SHARED_LATEX = TEMPLATES / "latex"  # the LaTeX package every house class loads
 MANUSCRIPT = ROOT / "manuscript"
 
 

@@ -32,9 +32,10 @@ from pathlib import Path
 from .article import Built, BuildMode, Figure, figure_files
 from .errors import InputError, Location
 from .issue import State, build_articles, figures_digest, issue_lock
-from .model import Article, Issue, load_article, load_issue
+from .model import Article, Issue, load_issue
 from .paths import BuildDirs, ProofDirs
 from .sources import read_input
+from .style import load_article
 from .tools import poppler
 
 THUMBNAIL = 600       # pixels, the longest side of a page thumbnail

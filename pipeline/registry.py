@@ -32,7 +32,7 @@ def require_deposit(issue: Issue, *keys: str) -> None:
                          "and register the issue)", where=Location(issue.folder / "issue.yaml"),
                          hint="add a 'deposit:' block with contact, email and url, e.g.\n"
                               "  deposit:\n    contact: Editor\n    email: editor@example.org\n"
-                              "    url: https://www.example.org/spotlight")
+                              "    url: https://www.example.org/journal")
 
 
 def not_registrable(built: list[Built]) -> list[str]:

@@ -1,7 +1,8 @@
 """`verify`: what an editor or a librarian can check on any PDF, and on a bag.
 
 A PDF: the PDF/A-2b verdict (pdfa.validate) with rule ids; the title of the
-XMP on page 1; the footer page numbers against the XMP page range (PRISM);
+XMP on page 1; the printed page numbers (footers or heads, in the forms of
+the house styles) against the XMP page range (PRISM);
 every font embedded and mapped to Unicode. A bag (folder or .zip): BagIt
 validation (every checksum), then every PDF in it.
 """
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from . import metadata, pdfa
 from .errors import InputError, Location
+from .style import printed_page
 from .tools import poppler
 
 
@@ -124,12 +126,7 @@ def _check_page_numbers(findings: Findings, first, last, texts: list[str]) -> No
     if not (first and last and str(first).isdigit() and str(last).isdigit()):
         findings.problems.append("the XMP has no PRISM page range: page numbers not checked")
         return
-    printed = []
-    for text in texts:
-        lines = [line.strip() for line in text.splitlines() if line.strip()]
-        footer = re.search(r"\((\d+)\)$", lines[-1]) if lines else None
-        if footer:
-            printed.append(int(footer.group(1)))
+    printed = [number for number in map(printed_page, texts) if number is not None]
     expected = list(range(int(first), int(last) + 1))
     if printed == expected:
         findings.passed.append(f"footers print pages {first}-{last}, as the XMP says")

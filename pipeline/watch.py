@@ -106,7 +106,8 @@ def findings(made: Round, target: Path, dirs: BuildDirs) -> list[str]:
     """What to look at after this save: the build's warnings and placeholders,
     then the preflight's findings in the sources (house style, names, files...)."""
     from . import preflight
-    from .model import load_article, load_issue
+    from .model import load_issue
+    from .style import load_article
 
     lines = [*made.warnings, *map(placeholder_line, made.placeholders)]
     folder = target.parent if target.suffix == ".md" else target

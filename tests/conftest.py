@@ -142,3 +142,10 @@ def two_rounds(tmp_path_factory, built_sample):
         build(folder, tmp / "build")
         make_round(folder, tmp / "build", 2)
         return folder, BuildDirs(tmp / "build")
+
+
+@pytest.fixture(scope="session")
+def built_regional(tmp_path_factory) -> BuiltIssue:
+    """manuscript/rs-2014-autumn (Regional Studies, the second journal: footnotes,
+    running heads by parity, Roman volume, seasons), copied to tmp and built once."""
+    return build_shared(tmp_path_factory, "regional-studies", MANUSCRIPT / "rs-2014-autumn")

@@ -148,9 +148,9 @@ def test_offprint_metadata(built_sample, slug):
         assert docinfo["/Title"] == meta["dc:title"]
         assert docinfo["/Author"] == "; ".join(meta["dc:creator"])
         tool = meta["xmp:CreatorTool"]
-        assert tool == f"spotlight-pipeline {pipeline.__version__}"
+        assert tool == f"{pipeline.NAME} {pipeline.__version__}"
         for producer in (docinfo["/Producer"], meta["pdf:Producer"]):
-            assert "spotlight-pipeline" in producer and pipeline.__version__ in producer
+            assert pipeline.NAME in producer and pipeline.__version__ in producer
         assert lang == "en"
 
 

@@ -110,11 +110,13 @@ def test_footers_out_of_order_fail(built_short, tmp_path):
         first.Contents, second.Contents = second.Contents, first.Contents
     found = problems(built_short, doctored(built_short.issue_pdf, tmp_path / "i.pdf", swap))
     issue = built_short.result.issue
-    assert found == [
+    assert found == [  # the footers, and the running head beta's second page now lacks
         f"page {index + 1} of the issue shows footer '{footer(issue, number + 1)}'; "
-        f"expected '... ({number})'",
+        f"expected '{footer(issue, number)}'",
         f"page {index + 2} of the issue shows footer '{footer(issue, number)}'; "
-        f"expected '... ({number + 1})'"]
+        f"expected '{footer(issue, number + 1)}'",
+        f"page {index + 2} of the issue shows running head 'Beta: The Middle Article'; "
+        f"expected 'SPOTLIGHT ON REGIONAL AFFAIRS'"]
 
 
 def test_bookmarks_in_the_wrong_order_fail(built_short, tmp_path):
@@ -195,12 +197,12 @@ def test_an_offprint_whose_fonts_lack_unicode_is_refused(built_short, copy_built
     typeset = article._typeset
 
     def without_tounicode(*args):
-        raw = typeset(*args)
-        with pikepdf.open(raw, allow_overwriting_input=True) as pdf:
+        made = typeset(*args)  # the TeX step's output: its PDF is made.pdf
+        with pikepdf.open(made.pdf, allow_overwriting_input=True) as pdf:
             for font in pdf.pages[0].Resources.Font.values():
                 del font["/ToUnicode"]
-            pdf.save(raw)
-        return raw
+            pdf.save(made.pdf)
+        return made
     monkeypatch.setattr(article, "_typeset", without_tounicode)
 
     code = cli.main(["--build-dir", str(made.dirs.root), "article", str(alpha)])

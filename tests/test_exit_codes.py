@@ -43,7 +43,7 @@ def test_issue_that_fails_its_check_is_6_and_keeps_the_last_good_pdf(
 
     stderr = capsys.readouterr().err
     assert code == ExitCode.OUTPUT == 6, stderr
-    assert "invalid output" in stderr and "expected '... (1)'" in stderr
+    assert "invalid output" in stderr and "shows footer 'June 2022, Vol.40, No.6 (999)'" in stderr
     assert "Traceback" not in stderr
     assert digest(made.issue_pdf) == good
     assert not list(made.issue_pdf.parent.glob(".issue.pdf*"))

@@ -19,6 +19,7 @@ import pytest
 from helpers import FRONT_MATTER, ONE_ARTICLE_ISSUE, OneArticleProject, run_build, seed_cache
 from pipeline import engines
 from pipeline.paths import STYLES, TEMPLATES
+from pipeline.style import load_style
 
 # What each line of the all-scripts article holds, and the font (PostScript
 # name, without the subset tag) its runs must be set in.
@@ -44,6 +45,7 @@ SAMPLES = {
     "taka": ("৳", "NotoSerifBengali"),
     "symbols": ("± × ÷ − ≈ ≠ ≤ ≥ ∈ → ← ° ‰ № ½ ² ′ ″ • € £ ¥", None),
 }
+SPOTLIGHT = load_style(STYLES / "spotlight")  # the house style these tests set
 LANG = {"urdu": "ur", "arabic": "ar", "persian": "fa", "pashto": "ps", "sindhi": "sd"}
 TITLE = "The Jirga ([جرگہ]{lang=ur}) and Its Limits"
 
@@ -174,18 +176,18 @@ def test_a_short_arabic_script_phrase_never_breaks(tmp_path, scripts):
 
 # --------------------------------------------------------------- pdfLaTeX
 def test_transliteration_takes_the_fast_engine():
-    assert engines.engine_for_text("Farīda Ṣiddīqī, Shīʿa, Qurʾān, Oʻzbekiston, Əliyev") \
-        == "xelatex"  # capital schwa: Termes has none, FreeSerif has
+    assert engines.engine_for_text("Farīda Ṣiddīqī, Shīʿa, Qurʾān, Oʻzbekiston, Əliyev",
+                                   SPOTLIGHT) == "xelatex"  # capital schwa: Termes has none, FreeSerif has
     assert engines.engine_for_text(
         "Farīda Ṣiddīqī, Shīʿa, Qurʾān, Oʻzbekiston, ḥ ṣ ṭ ḍ ẓ ṛ ṇ ś š č ž ğ ş ı ə ñ, "
-        "ẖ ṯ ḏ ḵ ẕ, ṃ ḷ, −3 km²") == "pdflatex"
-    assert engines.engine_for_text("Москва") == "xelatex"
+        "ẖ ṯ ḏ ḵ ẕ, ṃ ḷ, −3 km²", SPOTLIGHT) == "pdflatex"
+    assert engines.engine_for_text("Москва", SPOTLIGHT) == "xelatex"
 
 
 def test_every_pdflatex_character_comes_back_exactly(tmp_path):
     """Every character engines.py trusts pdfLaTeX with, inside a word (as
     in 'Ṣiddīqī'), comes back from the text layer as itself."""
-    chars = sorted(c for c in engines._pdftex_chars() if ord(c) > 0x7E and c not in "\xa0\xad")
+    chars = sorted(c for c in engines.pdftex_chars(SPOTLIGHT) if ord(c) > 0x7E and c not in "\xa0\xad")
     words = [f"a{c}b" for c in chars]
     project = OneArticleProject(tmp_path, article("Ṣiddīqī on Ḥusayn", "\n## All\n\n"
                                                   + "\n\n".join(" ".join(words[i:i + 12])
@@ -215,11 +217,10 @@ def test_a_character_its_script_font_lacks_still_stops_the_build(tmp_path, scrip
 
 # -------------------------------------------------------------------- data
 def test_filter_and_class_name_the_same_styles():
-    """Every style the filter's table can emit has a font in the class's table."""
+    """Every style the filter's table can emit has a font in the style's table."""
     table = (TEMPLATES / "filters" / "script-table.lua").read_text(encoding="utf-8")
     emitted = set(re.findall(r"style = '(\w+)'", table)) | set(re.findall(r"= '(\w+)'", table))
-    declared = set(re.findall(r"\\spotlight@script\{(\w+)\}",
-                              (STYLES / "spotlight" / "spotlight.cls").read_text(encoding="utf-8")))
+    declared = set(SPOTLIGHT.scripts)
     assert emitted and emitted <= declared, emitted - declared
 
 

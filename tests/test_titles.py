@@ -180,7 +180,7 @@ def test_italics_and_right_to_left_reach_the_contents(fifty):
     """The contents get the LaTeX page 1 got: \\emph and the right-to-left run."""
     jirga, urdu = fifty.built["a01"].rendered, fifty.built[f"a{URDU:02d}"].rendered
     assert r"\emph{jirga}" in jirga.title.latex
-    assert r"\spotlightscript{arabic}{جرگہ}" in urdu.title.latex
+    assert r"\journalscript{arabic}{جرگہ}" in urdu.title.latex
     fonts = subprocess.run(["pdffonts", "-f", "2", "-l", "2", str(fifty.issue_pdf)],
                            capture_output=True, text=True, check=True).stdout
     assert "TeXGyreTermes-BoldItalic" in fonts   # the italic word of a bold title

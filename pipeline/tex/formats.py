@@ -1,11 +1,12 @@
 """The precompiled preamble (mylatexformat).
 
 The house class and its packages are dumped once per engine into a format
-kept in the build cache, keyed by the content of the style folder and by
-the engine's version (an upgraded TeX makes its own); every run then starts
-from it (pdfLaTeX 0.35 -> 0.2 s; XeLaTeX 0.8 -> 0.4 s of CPU). XeTeX cannot
-dump OpenType fonts: the class loads them per run. The dump runs confined
-like every TeX run (confine.py).
+kept in the build cache, keyed by the content of the style folder and of
+the shared LaTeX package (paths.SHARED_LATEX), and by the engine's version
+(an upgraded TeX makes its own); every run then starts from it (pdfLaTeX
+0.35 -> 0.2 s; XeLaTeX 0.8 -> 0.4 s of CPU). XeTeX cannot dump OpenType
+fonts: the class loads them per run. The dump runs confined like every TeX
+run (confine.py).
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from ..paths import SHARED_LATEX
 from ..runner import Budget
 from . import confine, log
 
@@ -57,17 +59,18 @@ def format_for(style_dir: Path, cache_dir: Path, budget: Budget, rebuild: bool =
 
 def format_path(style_dir: Path, cache_dir: Path, engine: str, identity: str) -> Path:
     """Where the format is cached: named by the style, the engine, and a digest
-    of the style folder's files and the engine's identity."""
+    of the style folder's files, the shared LaTeX package and the engine's identity."""
     digest = hashlib.sha256(identity.encode())
-    for path in sorted(style_dir.rglob("*")):
+    for path in [*sorted(style_dir.rglob("*")), *sorted(SHARED_LATEX.iterdir())]:
         if path.is_file():
             digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return cache_dir / f"{style_dir.name}-{engine}-{digest.hexdigest()[:16]}.fmt"
 
 
 def copy_style(style_dir: Path, work: Path) -> None:
-    """The style's files (never links) into a TeX working folder."""
-    for path in style_dir.iterdir():
+    """The style's files and the shared LaTeX package (never links) into a TeX
+    working folder."""
+    for path in [*SHARED_LATEX.iterdir(), *style_dir.iterdir()]:
         if path.is_file() and not path.is_symlink():
             shutil.copyfile(path, work / path.name)
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import engines
+from ..style import load_style
 from ..runner import Budget
 from . import engine as engine_program
 from . import formats as precompiled
@@ -53,7 +54,7 @@ def typeset(tex: Path, text: str, *, style_dir: Path, budget: Budget, formats: P
     aux_cache: where the .aux of this document is kept between builds, its
     page numbers as if it began on page 1; first_page: where it begins now.
     stage(name) is told the engine's name as it starts."""
-    engine = engine or engines.engine_for_text(text)
+    engine = engine or engines.engine_for_text(text, load_style(style_dir))
     stage(engines.NAMES[engine])
     if aux_cache:
         _carry_aux(aux_cache, tex.with_suffix(".aux"), first_page - 1)

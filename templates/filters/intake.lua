@@ -1,4 +1,4 @@
--- `build.py import` only (not part of spotlight.lua): a Word or OpenDocument
+-- `build.py import` only (not part of latex.lua): a Word or OpenDocument
 -- manuscript as Pandoc read it becomes the house Markdown's AST.
 -- * The front matter is guessed from the first paragraphs and removed from
 --   the body; meta.intake hands it back as Markdown strings, each with the

@@ -39,7 +39,7 @@ local function check(math)
 end
 
 local function Pandoc(doc)
-  if doc.meta['spotlight-raw-latex'] then return nil end
+  if doc.meta['journal-raw-latex'] then return nil end
   doc:walk { Math = check }
   return nil
 end

@@ -1,18 +1,20 @@
 -- Each front-matter text field rendered once, in two forms, for whatever
 -- shows it besides the article's first page (the issue's contents page and
--- bookmarks, the PDF metadata, the post-build check): fields.json beside
--- the LaTeX, as {"title": {"latex": ..., "plain": ...}, "subtitle": ...,
--- "authors": [{"name": ..., "bio": ...}]}.
--- spotlight.lua runs this file twice. Right after metadata.lua it notes each
+-- bookmarks, the PDF metadata, the post-build check, running heads): fields.json
+-- beside the LaTeX, as {"title": {"latex": ..., "plain": ...}, "subtitle": ...,
+-- "short_title": ..., "abstract": ..., "authors": [{"name": ..., "bio": ...}]}.
+-- latex.lua runs this file twice. Right after metadata.lua it notes each
 -- field's plain text: what a reader sees, before later filters turn some
 -- characters into raw LaTeX that plain text cannot show. Last, it adds the
 -- field's final LaTeX, exactly what the template prints, and writes the file.
-local NOTED = 'spotlight-plain-text'
+local NOTED = 'journal-plain-text'
 local FLAT = { wrap_text = 'wrap-none' }
 
 local function render(format)
   return function(value)
-    local text = pandoc.write(pandoc.Pandoc { pandoc.Plain(value) }, format, FLAT)
+    if value == nil then return nil end
+    local blocks = pandoc.utils.type(value) == 'Blocks' and value or { pandoc.Plain(value) }
+    local text = pandoc.write(pandoc.Pandoc(blocks), format, FLAT)
     return (text:gsub('%s+$', ''))
   end
 end
@@ -23,6 +25,7 @@ local function forms(meta, form)
     authors[index] = { name = form(author.name), bio = form(author.bio) }
   end
   return { title = form(meta.title), subtitle = meta.subtitle and form(meta.subtitle),
+           short_title = form(meta.short_title), abstract = form(meta.abstract),
            authors = authors }
 end
 
@@ -38,8 +41,8 @@ local function Meta(meta)
   end
   local plain, latex = pandoc.json.decode(meta[NOTED], false), forms(meta, render('latex'))
   local fields = { title = join(plain.title, latex.title), authors = {} }
-  if latex.subtitle and latex.subtitle ~= '' then
-    fields.subtitle = join(plain.subtitle, latex.subtitle)
+  for _, key in ipairs { 'subtitle', 'short_title', 'abstract' } do
+    if latex[key] and latex[key] ~= '' then fields[key] = join(plain[key], latex[key]) end
   end
   for index, author in ipairs(latex.authors) do
     fields.authors[index] = { name = join(plain.authors[index].name, author.name),

@@ -1,10 +1,11 @@
 -- Words in other scripts inside English text (Urdu, Persian, Pashto,
 -- Arabic, Russian, Hindi, Chinese..., and symbols the body font lacks):
 -- each run of one script, spaces between its words included, becomes one
--- \spotlightscript{style}{...}; the class sets it in the style's font,
--- right to left for Arabic script. The styles and their characters are
--- data, in script-table.lua. The runs hold only characters of their script
--- and spaces, so they need no LaTeX escaping.
+-- \journalscript{script}{...}; the shared LaTeX package
+-- (templates/latex/journal-base.sty) sets it in the font the house style's
+-- style.yaml gives that script, right to left for Arabic script. The
+-- scripts and their characters are data, in script-table.lua. The runs hold
+-- only characters of their script and spaces, so they need no LaTeX escaping.
 --
 -- A span or div's `lang` (`[جرگہ]{lang=ur}`) picks the style of the
 -- Arabic-script runs inside it; the attribute is then dropped, so that
@@ -93,7 +94,7 @@ local function wrap(inlines, language)
   local pending_space = false
   local function close()
     if open then
-      out:insert(pandoc.RawInline('latex', string.format('\\spotlightscript{%s}{%s}',
+      out:insert(pandoc.RawInline('latex', string.format('\\journalscript{%s}{%s}',
         style_for(open.script, open.text, language), open.text)))
     end
     if pending_space then out:insert(pandoc.Space()) end
@@ -169,10 +170,19 @@ local function Pandoc(doc)
   doc.blocks = doc.blocks:map(function(block)
     return needs_visit(block) and pandoc.Blocks { block }:walk(filter)[1] or block
   end)
-  doc.meta = each_text_field(doc.meta, function(value)
+  local function visit_inlines(value)
     local visit = has_other_scripts(pandoc.utils.stringify(value))
     return visit and pandoc.Inlines(value):walk(filter) or value
-  end)
+  end
+  doc.meta = each_text_field(doc.meta, visit_inlines)
+  local abstract = doc.meta.abstract  -- Markdown: one paragraph (inlines) or more (blocks)
+  if abstract and pandoc.utils.type(abstract) == 'Blocks' then
+    doc.meta.abstract = abstract:map(function(block)
+      return needs_visit(block) and pandoc.Blocks { block }:walk(filter)[1] or block
+    end)
+  elseif abstract then
+    doc.meta.abstract = visit_inlines(abstract)
+  end
   return doc
 end
 
