@@ -210,6 +210,9 @@ def _archive(args, dirs: BuildDirs) -> int:
             print(f"  supersedes {archived.superseded.name}, which is kept")
         for slug in archived.not_registrable:
             print(f"  not registrable with Crossref: {slug} has no doi:", file=sys.stderr)
+        for slug in archived.not_in_doaj:
+            print(f"  left out of the DOAJ file: {slug} has no author (DOAJ requires one)",
+                  file=sys.stderr)
     return worst
 
 

@@ -21,6 +21,9 @@ from .paths import TEMPLATES, BuildDirs
 from .runner import Budget
 from .tools import pandoc
 
+# The model's article types as JATS article-type values.
+ARTICLE_TYPES = {"article": "research-article", "commentary": "commentary",
+                 "editors-note": "editorial", "book-review": "book-review"}
 DOCTYPE = ('<!DOCTYPE article PUBLIC "-//NLM//DTD JATS (Z39.96) Journal Publishing DTD with '
            'MathML3 v1.3 20210610//EN" "JATS-journalpublishing1-3-mathml3.dtd">')
 
@@ -41,10 +44,11 @@ def write(item: Built, output: Path, dirs: BuildDirs) -> None:
                          hint="add a line 'issn: 1234-5679' with the journal's ISSN")
     root = schemas.parse(_pandoc_jats(item, dirs))
     root.set("dtd-version", "1.3")
-    root.set("article-type", "research-article")
+    root.set("article-type", ARTICLE_TYPES[article.type])
     root.set("{http://www.w3.org/XML/1998/namespace}lang", article.language)
-    titles = root.find("front/article-meta/title-group")  # Pandoc's: keeps *italics*
-    root.replace(root.find("front"), front(item, titles))
+    pandoc_meta = root.find("front/article-meta")  # Pandoc's: keeps *italics*
+    root.replace(root.find("front"), front(item, pandoc_meta.find("title-group"),
+                                           pandoc_meta.find("abstract")))
     schemas.require_valid(schemas.load(schemas.JATS), root, "the JATS XML", article.path)
     output.write_bytes(etree.tostring(root.getroottree(), xml_declaration=True, encoding="UTF-8",
                                      doctype=DOCTYPE) + b"\n")
@@ -57,8 +61,9 @@ def _pandoc_jats(item: Built, dirs: BuildDirs) -> bytes:
     try:
         source = work / "article.md"  # padded so Pandoc's line numbers are the manuscript's
         source.write_text("\n" * (article.body_line - 1) + article.body, encoding="utf-8")
-        titles = {"title": article.title, "subtitle": article.subtitle}
-        (work / "meta.json").write_text(json.dumps({k: v for k, v in titles.items() if v},
+        fields = {"title": article.title, "subtitle": article.subtitle,
+                  "abstract": article.abstract}  # Markdown, rendered by the same Pandoc
+        (work / "meta.json").write_text(json.dumps({k: v for k, v in fields.items() if v},
                                                    ensure_ascii=False), encoding="utf-8")
         pandoc.to_jats(source, work / "article.xml", defaults=[TEMPLATES / "jats.yaml"],
                        metadata=work / "meta.json", cwd=work,
@@ -75,8 +80,9 @@ def _add(parent, tag: str, text: str | None = None, **attributes):
     return element
 
 
-def front(item: Built, titles):
-    """journal-meta and article-meta from the model; titles is Pandoc's title-group."""
+def front(item: Built, titles, abstract=None):
+    """journal-meta and article-meta from the model; titles is Pandoc's title-group,
+    abstract Pandoc's <abstract> (None if the article has none)."""
     article, issue = item.article, item.article.issue
     front = etree.Element("front")
     journal = _add(front, "journal-meta")
@@ -89,9 +95,10 @@ def front(item: Built, titles):
     if article.doi:
         _add(meta, "article-id", article.doi, pub_id_type="doi")
     placeholder = _add(meta, "title-group")  # Pandoc's takes its place once indented
-    contributors = _add(meta, "contrib-group")
-    for author, name, bio in zip(article.authors, item.rendered.names, item.rendered.bios):
-        _contributor(contributors, author, name.plain, bio.plain)
+    if article.authors:  # an unsigned item (an editor's note) has no contrib-group
+        contributors = _add(meta, "contrib-group")
+        for author, name, bio in zip(article.authors, item.rendered.names, item.rendered.bios):
+            _contributor(contributors, author, name.plain, bio.plain)
     date = _add(meta, "pub-date", publication_format="print", date_type="pub")
     _add(date, "month", f"{issue.month:02d}")
     _add(date, "year", str(issue.year))
@@ -103,14 +110,17 @@ def front(item: Built, titles):
     _add(permissions, "copyright-statement", issue.rights_text)
     _add(permissions, "copyright-year", str(issue.year))
     _add(permissions, "copyright-holder", issue.publisher)
+    abstract_at = _add(meta, "abstract") if abstract is not None else None
     if article.keywords:
         keywords = _add(meta, "kwd-group", kwd_group_type="author")
         for keyword in article.keywords:
             _add(keywords, "kwd", keyword)
     etree.indent(front)
     front.tail = "\n"
-    titles.tail = placeholder.tail
-    meta.replace(placeholder, titles)
+    for pandocs, mine in ((titles, placeholder), (abstract, abstract_at)):
+        if mine is not None:  # Pandoc's own whitespace is kept inside its elements
+            pandocs.tail = mine.tail
+            meta.replace(mine, pandocs)
     return front
 
 
@@ -123,8 +133,13 @@ def _contributor(group, author, name: str, bio: str) -> None:
     _add(parts, "surname", surname)
     if given:
         _add(parts, "given-names", given)
+    if author.degree:
+        _add(contrib, "degrees", author.degree)
     if author.affiliation:
         _add(contrib, "aff", author.affiliation)
+    if author.position:
+        _add(contrib, "role", author.position)
     if author.email:
         _add(contrib, "email", author.email)
-    _add(_add(contrib, "bio"), "p", bio)
+    if bio:
+        _add(_add(contrib, "bio"), "p", bio)

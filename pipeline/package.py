@@ -43,6 +43,7 @@ class Archived:
     zip: Path
     written: bool                      # False: the same package was there already
     not_registrable: list[str] = field(default_factory=list)
+    not_in_doaj: list[str] = field(default_factory=list)  # unsigned items: DOAJ needs an author
     superseded: Path | None = None
 
 
@@ -78,7 +79,7 @@ def archive(result: IssueResult, dirs: BuildDirs, *, supersede: bool = False) ->
             differences = _differences(latest, payload)
             if not differences:
                 return Archived(latest, latest.with_name(latest.name + ".zip"), False,
-                                registry.not_registrable(built))
+                                registry.not_registrable(built), registry.not_in_doaj(built))
             version += 1
             if not supersede:
                 raise InputError(
@@ -97,7 +98,7 @@ def archive(result: IssueResult, dirs: BuildDirs, *, supersede: bool = False) ->
         os.replace(bag, target)
         os.replace(zip_path.with_name(zip_path.name + ".tmp"), zip_path)
         return Archived(target, zip_path, True, registry.not_registrable(built),
-                        versions[-1] if versions else None)
+                        registry.not_in_doaj(built), versions[-1] if versions else None)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
 
@@ -141,6 +142,8 @@ def _versioned(bag: Path, result: IssueResult, name: str, version: int) -> None:
         (bag / "registry" / "crossref.xml").write_bytes(deposit)
     provenance = {"package": name, "version": version,
                   "not_registrable": registry.not_registrable(built), **provenance_record()}
+    if registry.not_in_doaj(built):  # the unsigned items registry/doaj.xml leaves out
+        provenance["not_in_doaj"] = registry.not_in_doaj(built)
     (bag / "provenance.json").write_text(
         json.dumps(provenance, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
 

@@ -7,6 +7,8 @@ the tests validate both files against the official schemas.
 """
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 
 from .article import Built
@@ -15,6 +17,7 @@ from .jats import name_parts
 from .model import Issue
 
 CROSSREF = "http://www.crossref.org/schema/5.3.1"
+CROSSREF_JATS = "http://www.ncbi.nlm.nih.gov/JATS1"  # Crossref's namespace for jats:abstract
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 # BCP 47 primary language -> ISO 639-2/B, as DOAJ wants it.
 ISO_639_2B = {"en": "eng"}
@@ -40,6 +43,12 @@ def not_registrable(built: list[Built]) -> list[str]:
     return [item.article.slug for item in built if not item.article.doi]
 
 
+def not_in_doaj(built: list[Built]) -> list[str]:
+    """Slugs of the unsigned items (an editor's note): DOAJ takes no article
+    without an author, so the DOAJ file leaves them out."""
+    return [item.article.slug for item in built if not item.article.authors]
+
+
 def _add(parent, tag: str, text: str | None = None, **attributes):
     element = etree.SubElement(parent, tag, attributes)
     if text is not None:
@@ -55,7 +64,10 @@ def crossref(issue: Issue, built: list[Built], timestamp: str) -> bytes | None:
         return None
     require_deposit(issue, "contact", "email", "url")
     c = f"{{{CROSSREF}}}"
-    batch = etree.Element(c + "doi_batch", nsmap={None: CROSSREF, "xsi": XSI}, version="5.3.1")
+    namespaces = {None: CROSSREF, "xsi": XSI}
+    if any(item.rendered.abstract for item in registrable):
+        namespaces["jats"] = CROSSREF_JATS
+    batch = etree.Element(c + "doi_batch", nsmap=namespaces, version="5.3.1")
     batch.set(f"{{{XSI}}}schemaLocation",
               f"{CROSSREF} https://www.crossref.org/schemas/crossref5.3.1.xsd")
     head = _add(batch, c + "head")
@@ -104,8 +116,20 @@ def _crossref_article(journal, item: Built) -> None:
     _add(titles, c + "title", item.rendered.title.plain)
     if item.rendered.subtitle:
         _add(titles, c + "subtitle", item.rendered.subtitle.plain)
-    contributors = _add(entry, c + "contributors")
-    for index, (author, name) in enumerate(zip(article.authors, item.rendered.names)):
+    if article.authors:  # an unsigned item has no contributors (the element needs one)
+        _crossref_contributors(_add(entry, c + "contributors"), item)
+    if item.rendered.abstract:
+        _crossref_abstract(entry, item.rendered.abstract.plain)
+    _crossref_date(entry, article.issue)
+    pages = _add(entry, c + "pages")
+    _add(pages, c + "first_page", str(item.first_page))
+    _add(pages, c + "last_page", str(item.last_page))
+    _doi_data(entry, article.doi, landing_page(article.issue, article.slug))
+
+
+def _crossref_contributors(contributors, item: Built) -> None:
+    c = f"{{{CROSSREF}}}"
+    for index, (author, name) in enumerate(zip(item.article.authors, item.rendered.names)):
         person = _add(contributors, c + "person_name", contributor_role="author",
                       sequence="first" if index == 0 else "additional")
         given, surname = name_parts(name.plain)
@@ -117,20 +141,26 @@ def _crossref_article(journal, item: Built) -> None:
             _add(institution, c + "institution_name", author.affiliation)
         if author.orcid:
             _add(person, c + "ORCID", f"https://orcid.org/{author.orcid}")
-    _crossref_date(entry, article.issue)
-    pages = _add(entry, c + "pages")
-    _add(pages, c + "first_page", str(item.first_page))
-    _add(pages, c + "last_page", str(item.last_page))
-    _doi_data(entry, article.doi, landing_page(article.issue, article.slug))
+
+
+def _crossref_abstract(entry, plain: str) -> None:
+    """jats:abstract, one jats:p per paragraph of the abstract as a reader sees it."""
+    j = f"{{{CROSSREF_JATS}}}"
+    abstract = _add(entry, j + "abstract")
+    for paragraph in re.split(r"\n\s*\n", plain.strip()):
+        _add(abstract, j + "p", " ".join(paragraph.split()))
 
 
 # -------------------------------------------------------------------- DOAJ
 def doaj(issue: Issue, built: list[Built]) -> bytes:
-    """DOAJ's article XML: one record per article, languages as ISO 639-2/B."""
+    """DOAJ's article XML: one record per signed article (see not_in_doaj),
+    languages as ISO 639-2/B."""
     require_deposit(issue, "url")
     records = etree.Element("records")
     for item in built:
         article = item.article
+        if not article.authors:
+            continue
         language = ISO_639_2B[article.language.split("-")[0]]
         record = _add(records, "record")
         _add(record, "language", language)
@@ -146,9 +176,11 @@ def doaj(issue: Issue, built: list[Built]) -> bytes:
         if article.doi:
             _add(record, "doi", article.doi)
         _add(record, "publisherRecordId", f"{issue.slug}/{article.slug}")
-        _add(record, "documentType", "article")
+        _add(record, "documentType", article.type)
         _add(record, "title", item.rendered.full_title.plain, language=language)
         _doaj_authors(record, item)
+        if item.rendered.abstract:
+            _add(record, "abstract", item.rendered.abstract.plain, language=language)
         _add(record, "fullTextUrl", landing_page(issue, article.slug), format="pdf")
         if article.keywords:
             keywords = _add(record, "keywords", language=language)
