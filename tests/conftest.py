@@ -22,7 +22,8 @@ SAMPLE = MANUSCRIPT / "2022-06"
 # `make test`'s workers (--dist loadfile --no-loadscope-reorder) start them
 # first and no long file is left to run alone at the end.
 LONGEST_FIRST = ("test_archive.py", "test_titles.py", "test_fuzz.py", "test_corpus.py",
-                 "test_faults.py", "test_confinement.py", "test_validation.py")
+                 "test_faults.py", "test_regional_studies.py", "test_confinement.py",
+                 "test_validation.py")
 
 
 def pytest_collection_modifyitems(items):
