@@ -31,6 +31,22 @@ def pytest_collection_modifyitems(items):
     items.sort(key=lambda item: rank.get(item.path.name, len(LONGEST_FIRST)))
 
 
+# test_confinement watches the whole project folder for writes while a build
+# runs. Under xdist, a test on the other worker that writes there (`build.py
+# check` without --build-dir writes build/<issue>/report.*) would look like a
+# leak; so each of its tests holds a run-wide lock alone, every other test shares it.
+ALONE = ("test_confinement.py",)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return (yield)
+    with open(item.config._tmp_path_factory.getbasetemp().parent / "alone.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX if item.path.name in ALONE else fcntl.LOCK_SH)
+        return (yield)
+
+
 def pytest_addoption(parser):
     parser.addoption("--update-golden", action="store_true", dest="update_golden",
                      help="rewrite tests/golden/expected/ from what the pipeline makes now "
