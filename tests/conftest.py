@@ -1,7 +1,11 @@
-"""Session fixtures: the sample issue built once, a short synthetic issue built once."""
+"""Session fixtures: the sample issue built once, a short synthetic issue built once
+(once per run: pytest-xdist's workers share them, see shared_folder)."""
 from __future__ import annotations
 
+import fcntl
+import os
 import shutil
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +16,41 @@ from pipeline.issue import IssueResult, build_issue
 from pipeline.paths import MANUSCRIPT, BuildDirs
 
 SAMPLE = MANUSCRIPT / "2022-06"
+
+
+# The files that take longest (measured with --durations) come first, so that
+# `make test`'s workers (--dist loadfile --no-loadscope-reorder) start them
+# first and no long file is left to run alone at the end.
+LONGEST_FIRST = ("test_archive.py", "test_titles.py", "test_fuzz.py", "test_corpus.py",
+                 "test_faults.py", "test_regional_studies.py", "test_confinement.py",
+                 "test_validation.py")
+
+
+def pytest_collection_modifyitems(items):
+    rank = {name: place for place, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(LONGEST_FIRST)))
+
+
+# test_confinement watches the whole project folder for writes while a build
+# runs. Under xdist, a test on the other worker that writes there (`build.py
+# check` without --build-dir writes build/<issue>/report.*) would look like a
+# leak; so each of its tests holds a run-wide lock alone, every other test shares it.
+ALONE = ("test_confinement.py",)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return (yield)
+    with open(item.config._tmp_path_factory.getbasetemp().parent / "alone.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX if item.path.name in ALONE else fcntl.LOCK_SH)
+        return (yield)
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true", dest="update_golden",
+                     help="rewrite tests/golden/expected/ from what the pipeline makes now "
+                          "(also UPDATE_GOLDEN=1); review the change with git diff")
 
 
 @dataclass
@@ -38,19 +77,46 @@ def build(folder: Path, build_root: Path, seed_from: Path | None = None) -> Buil
                       {slug: dirs.article_pdf(result.issue.slug, slug) for slug in slugs})
 
 
+@contextmanager
+def shared_folder(tmp_path_factory, name: str):
+    """A tmp folder made once per test run, shared by pytest-xdist's workers
+    (`make test` runs two): a worker holds its lock while it fills it or, if an
+    earlier worker has, reuses it. Yields (folder, made): made is True if the
+    folder was filled before; it counts as filled only if the filling raised nothing."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the run's folder, above each worker's own
+    folder = root / name
+    with open(root / f"{name}.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        made = (folder / ".made").exists()
+        if not made:
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+        yield folder, made
+        (folder / ".made").touch()
+
+
+def build_shared(tmp_path_factory, name: str, source: Path,
+                 seed_from: Path | None = None) -> BuiltIssue:
+    """source copied to tmp and built once per run; a worker that finds it built
+    runs the build again, which finds every output up to date and builds nothing."""
+    with shared_folder(tmp_path_factory, name) as (tmp, made):
+        folder = tmp / source.name if made else copy_issue(source, tmp)
+        return build(folder, tmp / "build", seed_from=None if made else seed_from)
+
+
 @pytest.fixture(scope="session")
 def built_sample(tmp_path_factory) -> BuiltIssue:
     """manuscript/2022-06, copied to tmp and built once for the session."""
-    tmp = tmp_path_factory.mktemp("sample")
-    return build(copy_issue(SAMPLE, tmp), tmp / "build")
+    return build_shared(tmp_path_factory, "sample", SAMPLE)
 
 
 @pytest.fixture(scope="session")
 def built_short(tmp_path_factory, built_sample) -> BuiltIssue:
     """tests/resources/short-issue built once; copy it (copy_built) before changing it."""
-    tmp = tmp_path_factory.mktemp("short")
-    return build(copy_issue(RESOURCES / "short-issue", tmp), tmp / "build",
-                 seed_from=built_sample.dirs.root)
+    return build_shared(tmp_path_factory, "short", RESOURCES / "short-issue",
+                        seed_from=built_sample.dirs.root)
 
 
 @pytest.fixture
@@ -80,22 +146,23 @@ def fresh_build(project, tmp_path) -> Path:
 def two_rounds(tmp_path_factory, built_sample):
     """The sample as proof rounds 1 and 2 (laid out by helpers.make_round from
     final builds); between them one sentence of sco-summit.md changes (ROUND_EDIT)."""
-    tmp = tmp_path_factory.mktemp("rounds")
-    folder = copy_issue(built_sample.folder, tmp)
-    shutil.copytree(built_sample.dirs.root, tmp / "build", symlinks=True)
-    make_round(folder, tmp / "build", 1)
-    manuscript = folder / "sco-summit.md"
-    old, new = ROUND_EDIT
-    manuscript.write_text(manuscript.read_text(encoding="utf-8").replace(old, new, 1),
-                          encoding="utf-8")
-    build(folder, tmp / "build")
-    make_round(folder, tmp / "build", 2)
-    return folder, BuildDirs(tmp / "build")
+    with shared_folder(tmp_path_factory, "rounds") as (tmp, made):
+        if made:
+            return tmp / built_sample.folder.name, BuildDirs(tmp / "build")
+        folder = copy_issue(built_sample.folder, tmp)
+        shutil.copytree(built_sample.dirs.root, tmp / "build", symlinks=True)
+        make_round(folder, tmp / "build", 1)
+        manuscript = folder / "sco-summit.md"
+        old, new = ROUND_EDIT
+        manuscript.write_text(manuscript.read_text(encoding="utf-8").replace(old, new, 1),
+                              encoding="utf-8")
+        build(folder, tmp / "build")
+        make_round(folder, tmp / "build", 2)
+        return folder, BuildDirs(tmp / "build")
 
 
 @pytest.fixture(scope="session")
 def built_regional(tmp_path_factory) -> BuiltIssue:
     """manuscript/rs-2014-autumn (Regional Studies, the second journal: footnotes,
     running heads by parity, Roman volume, seasons), copied to tmp and built once."""
-    tmp = tmp_path_factory.mktemp("regional-studies")
-    return build(copy_issue(MANUSCRIPT / "rs-2014-autumn", tmp), tmp / "build")
+    return build_shared(tmp_path_factory, "regional-studies", MANUSCRIPT / "rs-2014-autumn")

@@ -10,9 +10,7 @@ import yaml
 import pipeline
 from conftest import SAMPLE, build
 from helpers import HEADER, RESOURCES, copy_issue, first_line, fold, footer, last_line, lines, page_texts
-from pipeline import metadata
-from pipeline.fields import FrontMatter, Rendered
-from pipeline.model import load_article, load_issue
+from pipeline.model import load_issue
 from pipeline.tools import poppler
 
 PRISM = "http://prismstandard.org/namespaces/basic/3.0/"
@@ -160,31 +158,6 @@ def test_non_ascii_names_kept_exactly_in_sample(built_sample):
     with pikepdf.open(built_sample.articles["afghanistan-water"]) as pdf:
         assert pdf.open_metadata()["dc:creator"] == ["Farīda Ṣiddīqī", "Usman Khalid Awan"]
         assert str(pdf.docinfo["/Author"]) == "Farīda Ṣiddīqī; Usman Khalid Awan"
-
-
-# ------------------------------------------------- pipeline.metadata stamping
-def test_stamping_unit_non_ascii(tmp_path):
-    """metadata.apply on a blank PDF, no TeX involved."""
-    folder = copy_issue(RESOURCES / "unicode-names", tmp_path)
-    issue = load_issue(folder)
-    article = load_article(folder / "names.md", issue)
-    rendered = FrontMatter(  # as rendered.lua writes it; the LaTeX form is not used here
-        Rendered("", article.title), Rendered("", article.subtitle),
-        tuple(Rendered("", a.name) for a in article.authors), ())
-    record = metadata.article_record(article, rendered, 21, 22)
-    pdf = pikepdf.new()
-    pdf.add_blank_page(page_size=(595, 842))
-    metadata.apply(pdf, record)
-    pdf.save(tmp_path / "stamped.pdf")
-    with pikepdf.open(tmp_path / "stamped.pdf") as again:
-        meta = again.open_metadata()
-        assert meta["dc:creator"] == ["Ḥusayn of Mazar-i-Sharif", "Zoë Lindqvist"]
-        assert meta["dc:title"] == "Rail Links through Mazar-i-Sharif: A Note on Names"
-        assert meta["dc:description"] == "Spotlight on Regional Affairs, Vol.40, No.7, July 2022, pp. 21-22"
-        assert meta["dc:language"] == {"en-GB"}
-        assert meta[f"{{{PRISM}}}pageRange"] == "21-22"
-        assert str(again.docinfo["/Author"]) == "Ḥusayn of Mazar-i-Sharif; Zoë Lindqvist"
-        assert str(again.Root.Lang) == "en-GB"
 
 
 def test_non_ascii_names_built(tmp_path, built_sample):

@@ -1,4 +1,5 @@
-"""Failure paths through the real tools (Pandoc, pdfLaTeX, the process runner).
+"""Failure paths through the real tools (Pandoc, pdfLaTeX; the process runner
+alone: tests/unit/test_runner.py).
 
 A good offprint is built once per module; every failing build afterwards
 uses the same issue folder and build folder and must leave that PDF's bytes
@@ -9,15 +10,12 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
 
 from helpers import FRONT_MATTER, ONE_ARTICLE_ISSUE, OneArticleProject
 from pipeline import cli
-from pipeline.errors import LimitReached, ToolMissing
-from pipeline.runner import Budget, run
 from pipeline.tools import pandoc
 
 SLUG = OneArticleProject.SLUG
@@ -151,46 +149,6 @@ def test_footnote_inside_a_footnote_is_named(project):
     assert "footnote contains another footnote" in head, stderr
     assert str(project.md) in head
     assert "in function" not in stderr
-
-
-# ------------------------------------------------------------------ runner
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
-
-
-def test_time_out_kills_the_whole_process_group(tmp_path):
-    started = time.monotonic()
-    with pytest.raises(LimitReached) as caught:
-        run(["sh", "-c", "sleep 30 & echo $! > child.pid; sleep 30"], cwd=tmp_path,
-            budget=Budget(seconds=1))
-    elapsed = time.monotonic() - started
-    assert elapsed < 1 + 2, elapsed
-    assert caught.value.exit_code == 7
-    assert "1 s" in caught.value.message
-    assert caught.value.hint
-    child = int((tmp_path / "child.pid").read_text())
-    deadline = time.monotonic() + 2
-    while _alive(child) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not _alive(child), "the background child outlived the time-out"
-
-
-def test_missing_program_raises_tool_missing(tmp_path):
-    with pytest.raises(ToolMissing) as caught:
-        run(["/nonexistent/bin/no-such-program-xyz"], cwd=tmp_path, budget=Budget(seconds=5))
-    assert caught.value.exit_code == 4
-    assert "no-such-program-xyz" in caught.value.message
-    assert caught.value.hint
-
-
-def test_runner_returns_output_and_exit_code(tmp_path):
-    result = run(["sh", "-c", "echo out; echo err >&2; exit 3"], cwd=tmp_path,
-                 budget=Budget(seconds=10))
-    assert (result.returncode, result.stdout, result.stderr) == (3, "out\n", "err\n")
 
 
 def test_cli_maps_missing_pandoc_to_exit_4(project, monkeypatch, capfd):
