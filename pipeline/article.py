@@ -96,7 +96,7 @@ def build_article(article: Article, first_page: int, output: Path, dirs: BuildDi
     stage(name) is told each step as it starts (for progress displays).
     mode: final or proof (BuildMode)."""
     warnings = list(article.warnings) + manuscript.stop_at_errors(manuscript.check(article))
-    _import_pikepdf_meanwhile()
+    _import_pikepdf_meanwhile("pikepdf" if mode.proof else "pikepdf.pdfa")
     issue = article.issue
     budget = Budget.of(issue.limits)
     dirs.work.mkdir(parents=True, exist_ok=True)
@@ -124,17 +124,18 @@ def build_article(article: Article, first_page: int, output: Path, dirs: BuildDi
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _import_pikepdf_meanwhile() -> None:
-    """pikepdf takes 0.1-0.15 s to import: do it while Pandoc and TeX run. Not a
-    daemon: an exit in the middle of the import (a build that fails fast) would
-    abort Python (nanobind's 'Critical nanobind error', exit -6); the exit waits."""
-    if "pikepdf" not in sys.modules:
-        threading.Thread(target=importlib.import_module, args=("pikepdf",)).start()
+def _import_pikepdf_meanwhile(module: str) -> None:
+    """pikepdf takes 0.1-0.15 s to import, and pikepdf.pdfa (fontTools,
+    jsonschema: for a final PDF's proof) 0.2 s more: do it while Pandoc and TeX
+    run. Not a daemon: an exit in the middle of the import (a build that fails
+    fast) would abort Python (nanobind's 'Critical nanobind error', exit -6); the exit waits."""
+    if module not in sys.modules:
+        threading.Thread(target=importlib.import_module, args=(module,)).start()
 
 
 def _defaults(article: Article) -> list[Path]:
     """Pandoc's layers: the shared one, citations and raw LaTeX as the article
-    needs, and last the style's (its template and filters)."""
+    needs, and last the style's (its template and filters; the endnotes filter)."""
     layers = [TEMPLATES / "pandoc.yaml"]
     if article.bibliography:
         layers.append(TEMPLATES / "citations.yaml")
@@ -142,7 +143,7 @@ def _defaults(article: Article) -> list[Path]:
         layers.append(TEMPLATES / "raw-latex.yaml")
         if article.bibliography:  # each layer's `from` replaces the last: say both
             layers.append(TEMPLATES / "raw-latex-citations.yaml")
-    return layers + [style_of(article.issue).defaults]
+    return layers + style_of(article.issue).layers
 
 
 def _copy_bibliography(article: Article, work: Path) -> dict:

@@ -92,7 +92,7 @@ def _furniture_problems(issue: Issue, texts: list[str], front: int,
     forms of the style, on the pages its style.yaml `check:` names."""
     style, firsts = style_of(issue), _first_pages(front, built)
     footers = {"every": range(int(issue.cover), len(texts)), "none": (),
-               "first": {*range(int(issue.cover), front), *firsts}}[style.check["footer"]]
+               "first": {*range(int(issue.cover), front), *firsts}}[style.check.footer]
     pages = [(index, roman(index + 1), {}) for index in range(front)]
     pages += [(index, str(number), {"title": item.rendered.title.plain,
                                     "short_title": item.rendered.head_title.plain})
@@ -103,8 +103,8 @@ def _furniture_problems(issue: Issue, texts: list[str], front: int,
         if index in footers:
             problems += _line_problem(index, "footer", _last_line(text),
                                       style.text("footer", issue, page=number, **fields))
-        if style.check["head"] == "following" and index >= front and index not in firsts:
-            form = "head_even" if style.forms["head_even"] and int(number) % 2 == 0 else "head"
+        if style.check.head == "following" and index >= front and index not in firsts:
+            form = "head_even" if style.forms.head_even and int(number) % 2 == 0 else "head"
             problems += _line_problem(index, "running head", _first_line(text),
                                       style.text(form, issue, page=number, **fields))
     return problems
@@ -186,7 +186,7 @@ def _bookmarks(pdf) -> list[tuple[str, int | None]]:
 
 
 def _bookmark_problems(issue: Issue, bookmarks: list, front: int, built: list[Built]) -> list[str]:
-    expected = [(style_of(issue).labels["contents"], int(issue.cover))]
+    expected = [(style_of(issue).labels.contents, int(issue.cover))]
     expected += [(item.rendered.full_title.plain, front + item.first_page - built[0].first_page)
                  for item in built]
     if bookmarks == expected:

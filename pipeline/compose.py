@@ -55,7 +55,7 @@ def editorial_latex(issue: Issue, dirs: BuildDirs, budget: Budget) -> str:
     meta.write_text("{}", encoding="utf-8")
     try:
         pandoc.to_latex(source, output, defaults=[TEMPLATES / "pandoc.yaml",
-                                                  style_of(issue).defaults, FRAGMENT],
+                                                  *style_of(issue).layers, FRAGMENT],
                         metadata=meta, cwd=work, budget=budget,
                         manuscript=issue.folder / "issue.yaml")
         return output.read_text(encoding="utf-8")
@@ -69,10 +69,10 @@ def editorial_latex(issue: Issue, dirs: BuildDirs, budget: Budget) -> str:
 def _editorial(issue: Issue) -> list[str]:
     """Editorial matter as lines 'Label: value', labelled as the style says."""
     editorial, labels = issue.editorial, style_of(issue).labels
-    lines = [f"{labels[key]}: {value}" for key, value in
+    lines = [f"{getattr(labels, key)}: {value}" for key, value in
              (("patron", editorial.patron), ("editor", editorial.editor)) if value]
     if editorial.board:
-        lines.append(f"{labels['board']}: " + "; ".join(editorial.board))
+        lines.append(f"{labels.board}: " + "; ".join(editorial.board))
     return lines + [text for text in (editorial.disclaimer, editorial.copyright) if text]
 
 
@@ -96,9 +96,10 @@ def front_matter_pdf(issue: Issue, built: list[Built], dirs: BuildDirs,
 
 
 def assemble(issue: Issue, built: list[Built], dirs: BuildDirs, output: Path,
-             mode: BuildMode = FINAL) -> None:
+             mode: BuildMode = FINAL, proven: bool = True) -> None:
     """Write the issue PDF (front matter, then the offprints' pages) to output:
-    PDF/A, or for a proof a plain PDF whose front matter is marked too."""
+    PDF/A, or for a proof a plain PDF whose front matter is marked too.
+    proven=False: the caller proves the PDF/A (pdfa.prove)."""
     import pikepdf
 
     front = front_matter_pdf(issue, built, dirs, mode)
@@ -123,7 +124,7 @@ def assemble(issue: Issue, built: list[Built], dirs: BuildDirs, output: Path,
             if mode.proof:
                 save_plain(pdf, output)
             else:
-                pdfa.save(pdf, output, where=issue.folder / "issue.yaml")
+                pdfa.save(pdf, output, where=issue.folder / "issue.yaml", proven=proven)
     except pikepdf.PdfError as exc:
         raise InvalidOutput(f"could not assemble the issue PDF ({exc})",
                             where=Location(issue.folder / "issue.yaml")) from None
@@ -135,7 +136,7 @@ def _outline(pdf, issue: Issue, built: list[Built], starts: list[int]) -> None:
     import pikepdf
 
     with pdf.open_outline() as outline:
-        outline.root.append(pikepdf.OutlineItem(style_of(issue).labels["contents"],
+        outline.root.append(pikepdf.OutlineItem(style_of(issue).labels.contents,
                                                 int(issue.cover)))  # its first page
         for item, start in zip(built, starts):
             outline.root.append(pikepdf.OutlineItem(item.rendered.full_title.plain, start))

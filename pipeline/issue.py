@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from importlib.metadata import version as metadata_version
 from pathlib import Path
 
-from . import __version__, tex
+from . import __version__, pdfa, tex
 from .article import FINAL, Built, BuildMode, Figure, build_article, figure_files
 from .errors import InputError, InvalidOutput, Location, PipelineError, printable
 from .model import Article, Issue, load_issue
@@ -71,9 +71,14 @@ def _shared_digest(*folders: Path) -> str:
 
 def tool_versions() -> tuple[str, ...]:
     """What each tool that makes a PDF says it is: Pandoc, both TeX engines
-    (with their libraries and xdvipdfmx), pikepdf (its wheel carries its qpdf)."""
-    return (pandoc.version(), tex.identity("pdflatex"), tex.identity("xelatex"),
-            f"pikepdf {metadata_version('pikepdf')}")
+    (with their libraries and xdvipdfmx), pikepdf (its wheel carries its qpdf).
+    The probes run side by side (each is a process start): a no-op build waits
+    for the slowest, not for their sum."""
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        probes = [pool.submit(pandoc.version), pool.submit(tex.identity, "pdflatex"),
+                  pool.submit(tex.identity, "xelatex")]
+        versions = tuple(probe.result() for probe in probes)
+    return (*versions, f"pikepdf {metadata_version('pikepdf')}")
 
 
 def figures_digest(figures: list[Figure]) -> str:
@@ -208,9 +213,14 @@ def _issue_pdf(issue: Issue, articles: list[Article], result: IssueResult, dirs:
     temporary = output.with_name(f".issue.pdf.{os.getpid()}.tmp")
     try:
         progress.stage("issue", "cover, contents and assembly")
-        compose.assemble(issue, result.built, dirs, temporary)
+        compose.assemble(issue, result.built, dirs, temporary, proven=False)
         progress.stage("issue", "checking every page")
-        check.check_issue(issue, result.built, temporary)
+        with ThreadPoolExecutor(max_workers=1) as pool:  # pikepdf.pdfa in Python, poppler beside it
+            proof = pool.submit(pdfa.prove, temporary, where=issue.folder / "issue.yaml")
+            try:
+                check.check_issue(issue, result.built, temporary)
+            finally:
+                proof.result()  # a PDF/A failure (exit 6, its rules) is told first
         os.replace(temporary, output)
     finally:
         temporary.unlink(missing_ok=True)
@@ -275,6 +285,11 @@ def build_articles(issue: Issue, articles: list[Article], dirs: BuildDirs, *, jo
         if not todo:
             break
         progress.plan(len(todo))
+        if not mode.proof:  # fonts met again: in the issue PDF, in the articles rebuilt
+            reused = [a for a in needed if a not in todo] if only is None else []
+            last_issue = [dirs.issue_pdf(issue.slug)] if only is None else []  # cover, contents
+            pdfa.parse_fonts_meanwhile([*(dirs.article_pdf(issue.slug, a.slug)
+                                          for a in reused + todo), *last_issue])
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
             outcomes = list(pool.map(lambda a: build(a, firsts[a.slug]), todo))
         state.save()

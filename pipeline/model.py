@@ -1,26 +1,23 @@
 """The one validated model of an issue and its articles.
 
 Each field of issue.yaml and of an article's front matter is declared once,
-on its frozen dataclass: `declared(rule, default, advice=...)` gives its
-type and bounds (the rule), its default (none: the key is required) and,
-where the rule's own advice would not do, what to tell the editor.
-check_record walks dataclasses.fields(cls) to check a YAML mapping against
-those declarations, with messages at file:line:col; the dataclasses are made
-from what it returns. Which article fields a house style requires besides
+on its frozen dataclass, with declare.declared(rule, default, advice=...);
+declare.check_record checks a YAML mapping against those declarations, with
+messages at file:line:col, and the dataclasses are made from what it returns. Which article fields a house style requires besides
 is a set of dotted names (`required`; a house style's fields.required).
 The Pandoc variables, the class keys, the footer, the contents page and
 the PDF metadata are all derived from these objects, never from the files.
 """
 from __future__ import annotations
 
-import difflib
 import hashlib
 import os
 import re
-from dataclasses import MISSING, dataclass, field, fields, replace
+from dataclasses import MISSING, dataclass
 from pathlib import Path
 
-from .errors import InputError
+from .declare import (Boolean, Choice, Integer, ListOf, Record, Text, check_record,
+                      check_value, declarations, declared, fail, field_names)
 from .paths import STYLES
 from .style import STYLE_FILE, HouseLanguages, default_style, style_names
 from .sources import (YamlData, check_name, decode_text, load_yaml, read_input, read_text,
@@ -35,204 +32,6 @@ ARTICLE_TYPES = ("article", "commentary", "editors-note", "book-review")
 UNSIGNED_TYPES = frozenset({"editors-note"})   # may have no author
 # Article fields required unless a house style says otherwise.
 DEFAULT_REQUIRED = frozenset({"title", "authors", "authors.name", "authors.bio"})
-
-
-# ------------------------------------------------------------------- rules
-@dataclass(frozen=True)
-class Text:
-    max_length: int = 300
-    pattern: str | None = None
-    example: str = ""
-    multiline: bool = False          # may span lines (a YAML block scalar 'key: |')
-    max_words: int | None = None
-
-    def check(self, value, say):
-        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            say(f"expected text, got {_kind(value)}")
-        value = str(value).strip()
-        if not value:
-            say("must not be empty")
-        if "\n" in value and not self.multiline:
-            say("must be on one line")
-        if len(value) > self.max_length:
-            say(f"is {len(value)} characters long; at most {self.max_length} are allowed")
-        words = len(value.split())
-        if self.max_words and words > self.max_words:
-            say(f"has {words} words; at most {self.max_words} are allowed")
-        if self.pattern and not re.fullmatch(self.pattern, value):
-            say(f"'{value}' is not of the form {self.example}")
-        return value
-
-
-@dataclass(frozen=True)
-class Integer:
-    low: int
-    high: int
-
-    def check(self, value, say):
-        if isinstance(value, bool) or not isinstance(value, int):
-            say(f"expected a whole number from {self.low} to {self.high}, got {_kind(value)}")
-        if not self.low <= value <= self.high:
-            say(f"{value} is out of range; expected {self.low} to {self.high}")
-        return value
-
-
-@dataclass(frozen=True)
-class Boolean:
-    def check(self, value, say):
-        if not isinstance(value, bool):
-            say(f"expected true or false, got {_kind(value)}")
-        return value
-
-
-@dataclass(frozen=True)
-class Choice:
-    choices: tuple
-
-    def check(self, value, say):
-        if value not in self.choices:
-            folded = {str(choice).casefold(): choice for choice in self.choices}
-            close = difflib.get_close_matches(str(value).casefold(), list(folded), n=1,
-                                              cutoff=0.6)
-            say(f"'{value}' is not one of: {', '.join(map(str, self.choices))}",
-                f"did you mean '{folded[close[0]]}'?" if close else None)
-        return value
-
-
-@dataclass(frozen=True)
-class ListOf:
-    item: object
-    min_items: int = 0
-    max_items: int = 200
-
-    def check(self, value, say, data, keys, required=frozenset(), style=""):
-        if isinstance(value, str) and isinstance(self.item, Text):
-            value = [part.strip() for part in value.split(",") if part.strip()]
-        if not isinstance(value, list):
-            say(f"expected a list, got {_kind(value)}")
-        if not self.min_items <= len(value) <= self.max_items:
-            say(f"has {len(value)} entries; expected {self.min_items} to {self.max_items}")
-        return tuple(_check_value(self.item, item, data, keys + (index,), "", required, style)
-                     for index, item in enumerate(value))
-
-
-@dataclass(frozen=True)
-class Record:
-    """A nested mapping: the declared fields of a dataclass, made into one."""
-
-    cls: type
-
-    def check(self, value, say, data, keys, required=frozenset(), style=""):
-        return self.cls(**check_record(self.cls, value, data, keys, required, style))
-
-
-def declared(rule, default=MISSING, *, advice: str = ""):
-    """A model field declared once: its rule (type, bounds), its default (none:
-    the key is required) and the advice for a wrong value, if not the rule's."""
-    return field(default=default, metadata={"rule": rule, "advice": advice})
-
-
-def declarations(cls) -> dict:
-    """name -> dataclasses.Field of the declared (YAML) fields of cls, in order."""
-    return {f.name: f for f in fields(cls) if "rule" in f.metadata}
-
-
-def field_names(cls) -> frozenset[str]:
-    """Every dotted name a `required` set may hold for cls ('authors.bio', ...)."""
-    names = set()
-    for name, declaration in declarations(cls).items():
-        names.add(name)
-        rule = declaration.metadata["rule"]
-        rule = rule.item if isinstance(rule, ListOf) else rule
-        if isinstance(rule, Record):
-            names |= {f"{name}.{inner}" for inner in field_names(rule.cls)}
-    return frozenset(names)
-
-
-def check_record(cls, value, data: YamlData, keys: tuple = (),
-                 required: frozenset[str] = frozenset(), style: str = "") -> dict:
-    """The declared fields of dataclass cls, checked in value (the YAML mapping at
-    keys): name -> checked value, the default where a field is absent. A field
-    without default, or named in required, must be there (a required list must
-    not be empty); style names the house style that asks for the latter."""
-    if not isinstance(value, dict):
-        field_name = ".".join(str(k) for k in keys)
-        _fail(data, keys, f"'{field_name}' expected 'key: value' fields, got {_kind(value)}"
-              if keys else f"expected 'key: value' fields, got {_kind(value)}",
-              "write one 'key: value' line per field" if keys else "")
-    known = declarations(cls)
-    for name in value:
-        if name not in known:
-            close = difflib.get_close_matches(str(name), list(known), n=1, cutoff=0.6)
-            _fail_at_key(data, keys + (name,), f"unknown key '{name}'",
-                         f"did you mean '{close[0]}'?" if close else
-                         f"known keys here: {', '.join(known)}")
-    result = {}
-    for name, declaration in known.items():
-        rule, advice = declaration.metadata["rule"], declaration.metadata["advice"]
-        wanted = name in required
-        if wanted and isinstance(rule, ListOf):
-            rule = replace(rule, min_items=max(1, rule.min_items))
-        if name in value and value[name] is not None:
-            inner = frozenset(n.split(".", 1)[1] for n in required if n.startswith(name + "."))
-            result[name] = _check_value(rule, value[name], data, keys + (name,), advice,
-                                        inner, style)
-        elif declaration.default is MISSING or wanted:
-            because = (f"; the house style '{style}' requires it"
-                       if style and declaration.default is not MISSING else "")
-            _fail(data, keys, f"required key '{name}' is missing",
-                  f"add a line '{name}: ...'{because}")
-        else:
-            result[name] = declaration.default
-    return result
-
-
-def _kind(value) -> str:
-    names = {bool: "true/false", int: "a number", float: "a number", str: "text",
-             list: "a list", dict: "a set of fields", type(None): "nothing"}
-    return names.get(type(value), type(value).__name__)
-
-
-def _fail(data: YamlData, keys: tuple, message: str, hint: str = ""):
-    raise InputError(message, where=data.where(*keys), hint=hint)
-
-
-def _fail_at_key(data: YamlData, keys: tuple, message: str, hint: str = ""):
-    raise InputError(message, where=data.where_key(*keys), hint=hint)
-
-
-def _check_value(rule, value, data: YamlData, keys: tuple, advice: str = "",
-                 required: frozenset[str] = frozenset(), style: str = ""):
-    field_name = ".".join(str(k) for k in keys)
-
-    def say(problem, hint=None):
-        _fail(data, keys, f"'{field_name}' {problem}", hint or advice or _advice(rule, field_name))
-    if isinstance(rule, (ListOf, Record)):
-        return rule.check(value, say, data, keys, required, style)
-    if isinstance(rule, Text) and isinstance(value, (int, float)):
-        value = data.as_written(keys, value)  # a number or true/false meant as text
-    return rule.check(value, say)
-
-
-def _advice(rule, field_name: str) -> str:
-    key = field_name.rsplit(".", 1)[-1]
-    if getattr(rule, "example", ""):
-        return f"write it as in: {key}: {rule.example}"
-    if isinstance(rule, Choice):
-        return f"use one of: {', '.join(map(str, rule.choices))}"
-    if isinstance(rule, Integer):
-        return f"write a plain number, e.g. {key}: {rule.low}"
-    if isinstance(rule, ListOf):
-        return f"write a list, one '- item' per line under '{key}:'"
-    if isinstance(rule, Boolean):
-        return f"write {key}: true or {key}: false"
-    if isinstance(rule, Record):
-        return f"write one 'key: value' line per field under '{key}:'"
-    if isinstance(rule, Text) and rule.multiline:
-        words = f"{rule.max_words} words, " if rule.max_words else ""
-        return (f"write '{key}: |' and the text on the lines below it, indented "
-                f"(at most {words}{rule.max_length} characters)")
-    return f"write {key}: followed by the text on the same line (quote it if it has ': ')"
 
 
 EMAIL = r"[^@\s]+@[^@\s]+\.[^@\s]+"
@@ -379,7 +178,7 @@ def load_issue(folder: Path) -> Issue:
     values = check_record(Issue, data.value, data)
     values["style"] = values["style"] or default_style()
     if not (STYLES / values["style"] / STYLE_FILE).is_file():
-        _fail(data, ("style",), f"there is no style '{values['style']}' (no folder "
+        fail(data, ("style",), f"there is no style '{values['style']}' (no folder "
                                 f"styles/{values['style']}/ with its {STYLE_FILE})",
               f"use one of: {', '.join(style_names())}, or add the style's folder under styles/")
     values["articles"] = _article_paths(folder, values["articles"], data)
@@ -401,16 +200,16 @@ def _article_paths(folder: Path, names: list[str], data: YamlData) -> tuple[Path
     for index, name in enumerate(names):
         where = ("articles", index)
         if Path(name).name != name or not name.endswith(".md") or name.startswith("."):
-            _fail(data, where, f"'{name}' is not the name of a .md file in this folder",
+            fail(data, where, f"'{name}' is not the name of a .md file in this folder",
                   "list each article by its file name, e.g. 'kabul-river.md'")
         slug = Path(name).stem.lower()
         if slug in seen:
             again = "twice" if seen[slug] == name else f"with the same slug as '{seen[slug]}'"
-            _fail(data, where, f"'{name}' is listed {again}",
+            fail(data, where, f"'{name}' is listed {again}",
                   "list each article once; rename one file if two differ only in case")
         seen[slug] = name
         if not os.path.lexists(folder / name):  # a link or FIFO is refused when read
-            _fail(data, where, f"'{name}' is listed but there is no such file in {folder}",
+            fail(data, where, f"'{name}' is listed but there is no such file in {folder}",
                   "check the spelling, or add the manuscript to the issue folder")
         check_name(folder / name)
     return tuple(folder / name for name in names)
@@ -427,20 +226,20 @@ def _check_bibliography(folder: Path, name: str | None, data: YamlData) -> None:
         return
     path, where = folder / name, ("bibliography",)
     if re.match(r"[a-zA-Z][\w+.-]*:", name):
-        _fail(data, where, f"bibliography '{name}' is a URL; the pipeline reads no network",
+        fail(data, where, f"bibliography '{name}' is a URL; the pipeline reads no network",
               "download the file into the issue folder and name it, e.g. bibliography: refs.bib")
     if Path(name).is_absolute() or ".." in Path(name).parts or name.startswith("~"):
-        _fail(data, where, f"bibliography '{name}' is outside the issue folder",
+        fail(data, where, f"bibliography '{name}' is outside the issue folder",
               "copy the file into the issue folder and name it relative to it, e.g. refs.bib")
     if Path(name).suffix.lower() not in BIBLIOGRAPHY_TYPES:
-        _fail(data, where, f"bibliography '{name}' is not a .bib, .bibtex, .json or .yaml file",
+        fail(data, where, f"bibliography '{name}' is not a .bib, .bibtex, .json or .yaml file",
               "export the references from Zotero as BibLaTeX (.bib) or CSL JSON (.json)")
     if any(part.is_symlink() for part in (path, *path.parents) if part.is_relative_to(folder)) \
             or not path.resolve().is_relative_to(folder.resolve()):
-        _fail(data, where, f"bibliography '{name}' is a link; links are not followed",
+        fail(data, where, f"bibliography '{name}' is a link; links are not followed",
               "put the file itself into the issue folder")
     if not path.is_file():
-        _fail(data, where, f"bibliography '{name}' does not exist in {folder}",
+        fail(data, where, f"bibliography '{name}' does not exist in {folder}",
               "check the spelling, or put the file into the issue folder")
 
 
@@ -463,7 +262,7 @@ def load_article(path: Path, issue: Issue, *, proof: bool = False,
     values = check_record(Article, data.value, data, required=required, style=style_name or "")
     for key in ("volume", "number", "year", "month"):
         if values[key] is not None and values[key] != getattr(issue, key):
-            _fail(data, (key,), f"'{key}: {values[key]}' contradicts issue.yaml, which says "
+            fail(data, (key,), f"'{key}: {values[key]}' contradicts issue.yaml, which says "
                                 f"{key}: {getattr(issue, key)}",
                   "correct one of the two, or remove the key from the article")
     _check_bibliography(issue.folder, values["bibliography"], data)
@@ -481,7 +280,7 @@ def _required_for(data: YamlData, required: frozenset[str]) -> frozenset[str]:
     """required, with 'authors' for every type but an unsigned one (an editors-note)."""
     kind = data.value.get("type") if isinstance(data.value, dict) else None
     if kind is not None:
-        kind = _check_value(declarations(Article)["type"].metadata["rule"], kind, data, ("type",))
+        kind = check_value(declarations(Article)["type"].metadata["rule"], kind, data, ("type",))
     return required - {"authors"} if kind in UNSIGNED_TYPES else required | {"authors"}
 
 

@@ -15,8 +15,12 @@ extension schema declares; every other finding fails the build (exit 6).
 """
 from __future__ import annotations
 
+import hashlib
+import inspect
 import io
+import json
 import re
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,8 +92,9 @@ class Verdict:
         return [str(f) for f in self.findings] + [f"[{rule}] {text}" for rule, text in self.problems]
 
 
-def save(pdf, output: Path, *, where: Path) -> None:
-    """Make the open pikepdf.Pdf PDF/A-2b, write it to output and prove it.
+def save(pdf, output: Path, *, where: Path, proven: bool = True) -> None:
+    """Make the open pikepdf.Pdf PDF/A-2b, write it to output and prove it
+    (prove); proven=False leaves the proof to the caller, who must call prove.
 
     On failure output is removed and InvalidOutput (exit 6) names the rules."""
     import pikepdf.pdfa
@@ -101,6 +106,13 @@ def save(pdf, output: Path, *, where: Path) -> None:
     buffer = io.BytesIO()
     pdf.save(buffer, **pikepdf.pdfa.resolve_save_kwargs(FLAVOUR, deterministic_id=True))
     output.write_bytes(buffer.getbuffer())
+    if proven:
+        prove(output, where=where)
+
+
+def prove(output: Path, *, where: Path) -> None:
+    """pikepdf.pdfa's verdict on output must be 'pass': otherwise output is
+    removed and InvalidOutput (exit 6) names the rules."""
     verdict = validate(output)
     if not verdict.passed:
         output.unlink(missing_ok=True)
@@ -233,7 +245,9 @@ def validate(path: Path) -> Verdict:
     import pikepdf
     import pikepdf.pdfa
 
-    report = pikepdf.pdfa.validate_written(path, FLAVOUR)
+    with _VALIDATING:
+        _install_speed_ups()
+        report = pikepdf.pdfa.validate_written(path, FLAVOUR)
     packet, unmapped = b"", []
     try:
         with pikepdf.open(path) as pdf:
@@ -323,3 +337,161 @@ def _covered(finding, declared: dict[str, tuple[str, set[str]]]) -> bool:
         return False
     prefix, name = prop.groups()
     return (prefix, name) == ("pdfaExtension", "schemas") or name in declared.get(prefix, ("", ()))[1]
+
+
+# ------------------------------------- speed: the same proof, made cheaper
+# Most of a validation is fontTools reading the embedded font programs in pure
+# Python (for Type 1, decrypting them byte by byte and interpreting their
+# PostScript), and most of the rest jsonschema. The GIL runs one validation at
+# a time anyway: the lock makes that explicit, so what is kept below is never
+# used by two at once. Kept in this process's memory only, never in a file:
+# nothing to tamper with. Each hook is installed only on the pikepdf whose
+# internals it knows (requirements.txt pins 10.18); another runs as shipped.
+_VALIDATING = threading.Lock()
+_PROGRAMS: dict[tuple[object, bytes], object] = {}  # (parser, sha256 of the bytes) -> program
+_PROGRAMS_LIMIT = 2048
+_PASSED: set[tuple[str, str, str]] = set()  # (flavour, role, JSON) of schema checks passed
+_PASSED_LIMIT = 200_000
+
+
+def _install_speed_ups() -> None:
+    _remember_font_programs()
+    _remember_passing_schema_checks()
+    _decrypt_faster()
+
+
+def _has_signature(function, *names: str) -> bool:
+    return not getattr(function, "spotlight_memo", False) and \
+        list(inspect.signature(function).parameters) == list(names)
+
+
+def _remember_font_programs() -> None:
+    """Keep each font program pikepdf.pdfa parses, by its parser and the
+    sha256 of its bytes: the issue PDF holds the offprints' font streams byte
+    for byte, and an offprint rebuilt at other pages mostly the same ones. A
+    parsed program is a function of those bytes alone (its parsers take
+    nothing else), so reusing it checks exactly what parsing again would. A
+    program that fails to parse is not kept: its finding is made again each
+    time. Everything else about a font (its dictionary, widths, encoding, the
+    glyphs each page shows) is checked anew in each PDF."""
+    from pikepdf.pdfa import _fonts
+
+    loader = _fonts._Loader
+    if not _has_signature(loader.program, "self", "factory", "data", "what"):
+        return
+    parse = loader.program
+
+    def program(self, factory, data, what):
+        key = (factory, hashlib.sha256(data).digest())
+        known = _PROGRAMS.get(key)
+        if known is None:
+            known = parse(self, factory, data, what)
+            if known is not None and len(_PROGRAMS) < _PROGRAMS_LIMIT:
+                _PROGRAMS[key] = known
+        return known
+
+    program.spotlight_memo = True
+    loader.program = program
+
+
+def _remember_passing_schema_checks() -> None:
+    """pikepdf.pdfa checks each object's shallow JSON form against its role's
+    JSON schema (jsonschema, pure Python: most of what is left once fonts are
+    parsed). The verdict is a function of the flavour, the role and that JSON
+    alone: keep the checks that passed, by the JSON text, and answer those
+    again without jsonschema. A check that failed is made again, with its findings."""
+    from pikepdf.pdfa._schemas import SchemaSet
+
+    if not _has_signature(SchemaSet.check, "self", "role", "shallow", "ctx", "where"):
+        return
+    check = SchemaSet.check
+
+    def remembered(self, role, shallow, ctx, where):
+        try:
+            key = (str(self.flavour), role, json.dumps(shallow, sort_keys=True, allow_nan=False))
+        except (TypeError, ValueError):  # not plain JSON: no memory, check it
+            return check(self, role, shallow, ctx, where)
+        if key in _PASSED:
+            return True
+        passed = check(self, role, shallow, ctx, where)
+        if passed and len(_PASSED) < _PASSED_LIMIT:
+            _PASSED.add(key)
+        return passed
+
+    remembered.spotlight_memo = True
+    SchemaSet.check = remembered
+
+
+def parse_fonts_meanwhile(paths: list[Path]) -> threading.Thread | None:
+    """Parse, in a background thread, the font programs of PDFs whose fonts
+    will be met again (offprints reused from the last build, the last issue
+    PDF's cover and contents), while other articles are typeset: the
+    validations then find them parsed. Only a head
+    start: each is parsed by the parser pikepdf.pdfa picks for its stream
+    (the key includes it), and a PDF or program that cannot be read is left
+    to the validation. Not a daemon (an exit in the middle of pikepdf's
+    import aborts Python, see article._import_pikepdf_meanwhile): it stops
+    after the program at hand once the main thread has ended."""
+    if not paths:
+        return None
+    thread = threading.Thread(target=_parse_fonts, args=(list(paths),))
+    thread.start()
+    return thread
+
+
+def _parse_fonts(paths: list[Path]) -> None:
+    import pikepdf
+    import pikepdf.pdfa  # noqa: F401  (pikepdf.pdfa._fontprogram needs its package)
+
+    with _VALIDATING:
+        _install_speed_ups()
+    for path in paths:
+        try:
+            with pikepdf.open(path) as pdf:
+                programs = [found for obj in pdf.objects for found in _font_program(obj)]
+                for parser, data in programs:
+                    if not threading.main_thread().is_alive():
+                        return
+                    key = (parser, hashlib.sha256(data).digest())
+                    with _VALIDATING:
+                        if key not in _PROGRAMS and len(_PROGRAMS) < _PROGRAMS_LIMIT:
+                            _PROGRAMS[key] = parser(data)
+        except Exception:  # noqa: BLE001  (unreadable: the validation will say so, at its rule)
+            continue
+
+
+def _font_program(obj):
+    """(parser, bytes) of a font descriptor's embedded program, as pikepdf.pdfa's
+    font loader chooses them (_fonts._Loader.type1, truetype, cid_font)."""
+    import pikepdf
+    from pikepdf.pdfa._fontprogram import CFFProgram, TrueTypeProgram, Type1Program
+
+    if not isinstance(obj, pikepdf.Dictionary) or obj.get("/Type") != "/FontDescriptor":
+        return
+    for key, parser in (("/FontFile", Type1Program), ("/FontFile2", TrueTypeProgram),
+                        ("/FontFile3", None)):
+        stream = obj.get(key)
+        if not isinstance(stream, pikepdf.Stream):
+            continue
+        if parser is None:
+            parser = TrueTypeProgram if stream.get("/Subtype") == "/OpenType" else CFFProgram
+        yield parser, stream.read_bytes()
+
+
+def _decrypt_faster() -> None:
+    """fontTools' Type 1 decryption, the same function 4 times faster (one
+    bytearray, no call per byte); tests compare the two on real fonts."""
+    from fontTools.misc import eexec
+
+    if eexec.decrypt is not decrypt:
+        eexec.decrypt = decrypt
+
+
+def decrypt(cipher: bytes, key: int) -> tuple[bytes, int]:
+    """Type 1 eexec/charstring decryption (Adobe Type 1 Font Format, 7.2):
+    the plain bytes and the key after the last one, as fontTools.misc.eexec.decrypt."""
+    plain = bytearray(len(cipher))
+    for index, byte in enumerate(cipher):
+        plain[index] = byte ^ (key >> 8)
+        key = ((byte + key) * 52845 + 22719) & 0xFFFF
+    return bytes(plain), key

@@ -178,11 +178,11 @@ def test_an_unknown_key_in_style_yaml_is_a_located_input_error(gazette, tmp_path
 
 
 @pytest.mark.parametrize("old, new, message, hint", [
-    ("notes: endnotes ", "notes: endnote ", "'notes' is 'endnote'; expected one of: endnotes, "
-     "footnotes", "use one of: endnotes, footnotes"),
+    ("notes: endnotes ", "notes: endnote ", "'notes' 'endnote' is not one of: endnotes, "
+     "footnotes", "did you mean 'endnotes'?"),
     ("required: [title,", "required: [titel,", "'fields.required.0' names 'titel', which is no "
      "front-matter field", "did you mean 'title'?"),
-    ("  volume: arabic ", "  volume: 4 ", "'issue.volume' is '4'; expected one of: arabic, roman",
+    ("  volume: arabic ", "  volume: 4 ", "'issue.volume' '4' is not one of: arabic, roman",
      "use one of: arabic, roman"),
 ])
 def test_a_wrong_value_in_style_yaml_is_located(tmp_path, old, new, message, hint):

@@ -1,6 +1,8 @@
 -- Markdown footnotes print as endnotes: a superscript number in the text
--- and, after the last section, the notes in order inside the class's
--- spotlightnotes environment (which prints the heading).
+-- (the class's \journalnotemark) and, after the last section, the notes in
+-- order inside the class's journalnotes environment (which prints the
+-- heading), each after \journalnote{n}. Run last, for a house style whose
+-- style.yaml says `notes: endnotes` (templates/endnotes.yaml).
 local notes = pandoc.List()
 
 -- The words of a note up to the note nested in it ('' if there is none):
@@ -27,19 +29,19 @@ local collect = {
         .. before:sub(-60) .. '"); move the inner note into the text of the outer one')
     end
     notes:insert(note.content)
-    return pandoc.RawInline('latex', '\\spotlightnotemark{' .. #notes .. '}'), false
+    return pandoc.RawInline('latex', '\\journalnotemark{' .. #notes .. '}'), false
   end,
 }
 
 local append = {
   Pandoc = function(doc)
     if #notes == 0 then return nil end
-    doc.blocks:insert(pandoc.RawBlock('latex', '\\begin{spotlightnotes}'))
+    doc.blocks:insert(pandoc.RawBlock('latex', '\\begin{journalnotes}'))
     for number, content in ipairs(notes) do
-      doc.blocks:insert(pandoc.RawBlock('latex', '\\spotlightnote{' .. number .. '}'))
+      doc.blocks:insert(pandoc.RawBlock('latex', '\\journalnote{' .. number .. '}'))
       doc.blocks:extend(content)
     end
-    doc.blocks:insert(pandoc.RawBlock('latex', '\\end{spotlightnotes}'))
+    doc.blocks:insert(pandoc.RawBlock('latex', '\\end{journalnotes}'))
     return doc
   end,
 }
