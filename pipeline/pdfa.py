@@ -361,7 +361,7 @@ def _install_speed_ups() -> None:
 
 
 def _has_signature(function, *names: str) -> bool:
-    return not getattr(function, "spotlight_memo", False) and \
+    return not getattr(function, "pipeline_memo", False) and \
         list(inspect.signature(function).parameters) == list(names)
 
 
@@ -390,7 +390,7 @@ def _remember_font_programs() -> None:
                 _PROGRAMS[key] = known
         return known
 
-    program.spotlight_memo = True
+    program.pipeline_memo = True
     loader.program = program
 
 
@@ -418,7 +418,7 @@ def _remember_passing_schema_checks() -> None:
             _PASSED.add(key)
         return passed
 
-    remembered.spotlight_memo = True
+    remembered.pipeline_memo = True
     SchemaSet.check = remembered
 
 
