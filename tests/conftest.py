@@ -21,30 +21,15 @@ SAMPLE = MANUSCRIPT / "2022-06"
 # The files that take longest (measured with --durations) come first, so that
 # `make test`'s workers (--dist loadfile --no-loadscope-reorder) start them
 # first and no long file is left to run alone at the end.
-LONGEST_FIRST = ("test_archive.py", "test_titles.py", "test_fuzz.py", "test_corpus.py",
-                 "test_faults.py", "test_regional_studies.py", "test_confinement.py",
-                 "test_validation.py")
+LONGEST_FIRST = ("test_corpus.py", "test_confinement.py", "test_archive.py", "test_faults.py",
+                 "test_fuzz.py", "test_titles.py", "test_proof.py", "test_import.py",
+                 "test_limits.py", "test_errors.py", "test_diff.py",
+                 "test_regional_studies.py", "test_validation.py")
 
 
 def pytest_collection_modifyitems(items):
     rank = {name: place for place, name in enumerate(LONGEST_FIRST)}
     items.sort(key=lambda item: rank.get(item.path.name, len(LONGEST_FIRST)))
-
-
-# test_confinement watches the whole project folder for writes while a build
-# runs. Under xdist, a test on the other worker that writes there (`build.py
-# check` without --build-dir writes build/<issue>/report.*) would look like a
-# leak; so each of its tests holds a run-wide lock alone, every other test shares it.
-ALONE = ("test_confinement.py",)
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_protocol(item, nextitem):
-    if not os.environ.get("PYTEST_XDIST_WORKER"):
-        return (yield)
-    with open(item.config._tmp_path_factory.getbasetemp().parent / "alone.lock", "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX if item.path.name in ALONE else fcntl.LOCK_SH)
-        return (yield)
 
 
 def pytest_addoption(parser):

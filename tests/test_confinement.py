@@ -279,13 +279,24 @@ def _leaks_in_build(build: Path) -> dict[str, list[str]]:
     return found
 
 
+# The project's own build/ is where `build.py` writes without --build-dir: under
+# pytest-xdist, tests on the other worker (`build.py check`) write there while a
+# route runs. The route builds into its own build folder (skip), and its TeX runs
+# in a sandbox that can write nothing but its work folder; a leak of the canary
+# into any file is still found by _leaks_in_build and the messages.
+PROJECT_BUILD = ROOT / "build"
+
+
 def _snapshot(*folders: Path, skip: Path) -> dict[str, tuple]:
-    """Every entry under folders, except skip: kind, size and mtime (links not followed)."""
+    """Every entry under folders, except skip and the project's build/: kind,
+    size and mtime (links not followed)."""
     ignored = {".git", ".venv", "__pycache__", ".pytest_cache"}
+    skipped = {skip, PROJECT_BUILD}
     entries = {}
     for folder in folders:
         for parent, folders_in, files in os.walk(folder):
-            folders_in[:] = [f for f in folders_in if f not in ignored and Path(parent, f) != skip]
+            folders_in[:] = [f for f in folders_in
+                             if f not in ignored and Path(parent, f) not in skipped]
             for name in folders_in + files:
                 info = os.lstat(os.path.join(parent, name))
                 entries[os.path.join(parent, name)] = (info.st_mode, info.st_size, info.st_mtime_ns)
