@@ -68,17 +68,24 @@ class Boolean:
         return value
 
 
+def closest(value, known, *, fold: bool = False):
+    """The item of known most like value (difflib's ratio of at least 0.6), or
+    None: the "did you mean" of every message. fold: compare without case."""
+    spelled = {str(item).casefold() if fold else str(item): item for item in known}
+    wanted = str(value).casefold() if fold else str(value)
+    close = difflib.get_close_matches(wanted, list(spelled), n=1, cutoff=0.6)
+    return spelled[close[0]] if close else None
+
+
 @dataclass(frozen=True)
 class Choice:
     choices: tuple
 
     def check(self, value, say):
         if value not in self.choices:
-            folded = {str(choice).casefold(): choice for choice in self.choices}
-            close = difflib.get_close_matches(str(value).casefold(), list(folded), n=1,
-                                              cutoff=0.6)
+            close = closest(value, self.choices, fold=True)
             say(f"'{value}' is not one of: {', '.join(map(str, self.choices))}",
-                f"did you mean '{folded[close[0]]}'?" if close else None)
+                None if close is None else f"did you mean '{close}'?")
         return value
 
 
@@ -116,9 +123,9 @@ class Form(Text):
             say(f"is not a form ({exc})", "write a literal brace as '{{' or '}}'")
         for name in names:
             if name not in self.fields:
-                close = difflib.get_close_matches(name, self.fields, n=1)
+                close = closest(name, self.fields)
                 say(f"names an unknown field '{{{name}}}'",
-                    f"did you mean '{{{close[0]}}}'?" if close else known)
+                    known if close is None else f"did you mean '{{{close}}}'?")
         return value
 
 
@@ -182,10 +189,10 @@ def check_record(cls, value, data: YamlData, keys: tuple = (),
     known = declarations(cls)
     for name in value:
         if name not in known:
-            close = difflib.get_close_matches(str(name), list(known), n=1, cutoff=0.6)
+            close = closest(name, known)
             _fail_at_key(data, keys + (name,), f"unknown key '{name}'",
-                         f"did you mean '{close[0]}'?" if close else
-                         f"known keys here: {', '.join(known)}")
+                         f"known keys here: {', '.join(known)}" if close is None else
+                         f"did you mean '{close}'?")
     result = {}
     for name, declaration in known.items():
         rule, advice = declaration.metadata["rule"], declaration.metadata["advice"]

@@ -13,7 +13,6 @@ so that no Python names a journal.
 """
 from __future__ import annotations
 
-import difflib
 import re
 import string
 from collections.abc import Sequence
@@ -22,7 +21,7 @@ from functools import cache
 from pathlib import Path
 
 from .declare import (Boolean, Choice, Form, Integer, ListOf, MapOf, Record, Text, check_record,
-                      check_value, declarations, declared, fail)
+                      check_value, closest, declarations, declared, fail)
 from .errors import InputError, Location
 from .paths import STYLES, TEMPLATES
 from .sources import YamlData, decode_text, load_yaml, read_input
@@ -308,11 +307,11 @@ def _check_field_names(fields: Fields, data: YamlData) -> None:
                   for index, name in enumerate(names)]
     for keys, name in named:
         if name not in KNOWN:
-            close = difflib.get_close_matches(name, sorted(KNOWN), n=1)
+            close = closest(name, sorted(KNOWN))
             fail(data, keys, f"'{'.'.join(map(str, keys))}' names '{name}', which is no "
                              f"front-matter field",
-                 f"did you mean '{close[0]}'?" if close
-                 else f"the fields are: {', '.join(sorted(KNOWN))}")
+                 f"the fields are: {', '.join(sorted(KNOWN))}" if close is None
+                 else f"did you mean '{close}'?")
 
 
 # --------------------------------------------------------------- loading
@@ -435,10 +434,10 @@ def _check_language(style: Style, article) -> None:
     where = own.where("language") if "language" in own.value else \
         load_yaml(decode_text(issue_file := article.issue.folder / "issue.yaml",
                               read_input(issue_file)), issue_file).where("language")
-    close = difflib.get_close_matches(article.language, list(style.languages), n=1)
+    close = closest(article.language, style.languages)
     raise InputError(f"'language' '{article.language}' is not one of: "
                      f"{', '.join(style.languages)}", where=where,
-                     hint=(f"did you mean '{close[0]}'? " if close else "")
+                     hint=("" if close is None else f"did you mean '{close}'? ")
                      + f"(the languages house style '{style.name}' sets: its style.yaml)")
 
 
